@@ -1,0 +1,46 @@
+"""Command line: `normenkader generate | load | contract`."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+DEFAULT_DB = os.environ.get("NORMENKADER_DB", "data/normenkader.duckdb")
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(prog="normenkader")
+    sub = p.add_subparsers(dest="cmd", required=True)
+    gen = sub.add_parser("generate", help="write a synthetic delivery with injected scenarios and their truth")
+    gen.add_argument("--scale", type=float, default=0.01, help="1 = a large general hospital year (default 0.01)")
+    gen.add_argument("--seed", type=int, default=42)
+    gen.add_argument("--out", type=Path, default=Path("data/deliveries"))
+    gen.add_argument("--peildatum", default=None, help="delivery date YYYY-MM-DD (default 2025-03-01)")
+    ld = sub.add_parser("load", help="check and load every delivery under a root into the raw layer")
+    ld.add_argument("--root", type=Path, default=Path("data/deliveries"))
+    ld.add_argument("--db", type=Path, default=Path(DEFAULT_DB))
+    ct = sub.add_parser("contract", help="render docs/data-contract.md and the staging model YAML from the contract")
+    ct.add_argument("--check", action="store_true", help="fail if the rendered files are out of date")
+    args = p.parse_args(argv)
+
+    if args.cmd == "generate":
+        from normenkader.generate import DEFAULT_PEILDATUM, generate
+
+        generate(args.scale, args.seed, args.out, args.peildatum or DEFAULT_PEILDATUM)
+        return 0
+    if args.cmd == "load":
+        from normenkader.load import DeliveryError, load
+
+        try:
+            load(args.root, args.db)
+        except DeliveryError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 2
+        return 0
+    if args.cmd == "contract":
+        from normenkader.render import render_all
+
+        return render_all(check=args.check)
+    return 1

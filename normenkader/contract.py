@@ -1,0 +1,126 @@
+"""The delivery contract, read from the dbt sources YAML (models/staging/_sources.yml).
+
+That YAML is the one place of truth: this module only gives typed access to it for the loader, the
+generator, the renderers of docs/data-contract.md and the staging model YAML, and the GX suite.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+import yaml
+
+from normenkader import PROJECT_ROOT
+
+CONTRACT_PATH = PROJECT_ROOT / "models" / "staging" / "_sources.yml"
+CONTRACT_TYPES = ("text", "integer", "decimal", "date", "boolean")
+# Columns the loader adds to every raw table, in this order.
+LOAD_COLUMNS = ("_delivery_id", "_institution", "_peildatum", "_file", "_line")
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    description: str
+    type: str
+    nullable: bool = False
+    codes: tuple[str, ...] | None = None
+    pattern: str | None = None
+    min: object = None
+    max: object = None
+    pii: bool = False
+    references: str | None = None
+
+
+@dataclass(frozen=True)
+class Extract:
+    source: str
+    sector: str
+    name: str
+    description: str
+    key: tuple[str, ...]
+    grain: str
+    columns: tuple[Column, ...] = field(default_factory=tuple)
+
+    @property
+    def file_name(self) -> str:
+        return f"{self.name}.csv"
+
+    @property
+    def column_names(self) -> list[str]:
+        return [c.name for c in self.columns]
+
+    @property
+    def staging_model(self) -> str:
+        short = self.name.removeprefix(f"{self.source}_")
+        return f"stg_{self.source}__{short}"
+
+
+@dataclass(frozen=True)
+class Contract:
+    extracts: tuple[Extract, ...]
+
+    def by_name(self, name: str) -> Extract:
+        for e in self.extracts:
+            if e.name == name:
+                return e
+        raise KeyError(f"no extract {name!r} in the delivery contract ({CONTRACT_PATH})")
+
+    def for_sector(self, sector: str) -> list[Extract]:
+        return [e for e in self.extracts if e.sector == sector]
+
+    @property
+    def sectors(self) -> list[str]:
+        return sorted({e.sector for e in self.extracts})
+
+
+def _column(raw: dict) -> Column:
+    meta = raw.get("meta") or {}
+    ctype = raw.get("data_type")
+    if ctype not in CONTRACT_TYPES:
+        raise ValueError(f"column {raw['name']}: data_type {ctype!r} is not one of {CONTRACT_TYPES}")
+    codes = meta.get("codes")
+    return Column(
+        name=raw["name"],
+        description=raw.get("description", ""),
+        type=ctype,
+        nullable=bool(meta.get("nullable", False)),
+        codes=tuple(str(c) for c in codes) if codes is not None else None,
+        pattern=meta.get("pattern"),
+        min=meta.get("min"),
+        max=meta.get("max"),
+        pii=bool(meta.get("pii", False)),
+        references=meta.get("references"),
+    )
+
+
+@cache
+def load_contract(path: Path = CONTRACT_PATH) -> Contract:
+    doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+    extracts = []
+    for src in doc["sources"]:
+        sector = src["meta"]["sector"]
+        for t in src["tables"]:
+            meta = t.get("meta") or {}
+            cols = tuple(_column(c) for c in t["columns"])
+            key = tuple(meta.get("key") or ())
+            missing = set(key) - {c.name for c in cols}
+            if missing:
+                raise ValueError(f"extract {t['name']}: key columns {sorted(missing)} are not columns")
+            extracts.append(
+                Extract(
+                    source=src["name"],
+                    sector=sector,
+                    name=t["name"],
+                    description=t.get("description", "").strip(),
+                    key=key,
+                    grain=meta.get("grain", ""),
+                    columns=cols,
+                )
+            )
+    names = [e.name for e in extracts]
+    if len(names) != len(set(names)):
+        raise ValueError("extract names (file names) must be unique across the contract")
+    return Contract(tuple(extracts))

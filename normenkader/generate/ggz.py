@@ -1,0 +1,261 @@
+"""A mental-health provider (GGZ) delivery: clients, the DBC era 2016-2021 and the zorgprestatiemodel 2022+.
+
+Scale 1: ~15,000 clients; 40% have a DBC history (chains of DBCs of at most 365 days), a tenth of those a
+clinical stay (at most 250 days, so no clean stay reaches a limit) with weekend leave; every client has ZPM
+prestaties, 6% ZPM stay days. N1541 cases (BRIEF 4.3 literally, plus random variants around both limits)
+are injected on clients `CINJ…` and their truth is written to `_truth/ggz_n1541_scenarios.csv`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from normenkader.contract import Contract
+from normenkader.generate import n1541
+from normenkader.generate.core import SEEDS, Generator, pick
+from normenkader.generate.msz import UZOVI_SHARE
+
+DBC_TARIEF = SEEDS / "reference" / "ref_ggz_dbc_tarief.csv"
+VERBLIJF_TARIEF = SEEDS / "reference" / "ref_ggz_verblijf_tarief.csv"
+ZPM_CODES = SEEDS / "reference" / "ref_zpm_prestatiecode.csv"
+SETTINGS = [("S01", 35), ("S02", 25), ("S03", 15), ("S04", 5), ("S05", 8), ("S06", 4), ("S07", 4), ("S08", 4)]
+
+
+def generate_ggz(g: Generator, contract: Contract, scale: float, peildatum: str, folder: Path) -> dict[str, int]:
+    n_cl = max(100, round(15_000 * scale))
+    n_dbc_clients = round(n_cl * 0.4)
+    peil = f"date '{peildatum}'"
+    g.sql("tarief", f"select * from read_csv('{DBC_TARIEF}', header=true)")
+    g.sql("vtarief", f"select * from read_csv('{VERBLIJF_TARIEF}', header=true)")
+    g.sql("zcodes", f"select * from read_csv('{ZPM_CODES}', header=true, types={{'tarief': 'decimal(12,2)'}})")
+
+    g.sql("cl", f"""
+        select c.idx, 'C' || lpad(c.idx::varchar, 7, '0') as client_id, c.bsn,
+            date '1940-01-01' + ui(c.idx, 'cgeb', 0, 27000)::int as geboortedatum,
+            {pick("u(c.idx, 'csex')", [("M", 48), ("V", 51), ("O", 1)])} as geslacht,
+            ui(c.idx, 'cpc', 1000, 9999)::varchar as postcode4,
+            {pick("u(c.idx, 'cins')", list(UZOVI_SHARE.items()))} as uzovi
+        from ({g.valid_bsn_sql(n_cl, 7927, 23456789)}) c""")
+
+    # DBC chains of the clean clients.
+    g.sql("dbc", f"""
+        with raw as (
+            select idx, client_id, uzovi, unnest(range(ui(idx, 'ndbc', 1, 4))) as j,
+                date '2016-06-01' + ui(idx, 'dst', 0, 1300)::int as chain_start
+            from cl where idx < {n_dbc_clients}
+        ), sized as (
+            select *, ui(idx * 8 + j, 'dlen', 60, 365) as len,
+                case when u(idx * 8 + j, 'dgap') < 0.6 then 0 else ui(idx * 8 + j, 'dgapl', 1, 200) end as gap
+            from raw
+        ), placed as (
+            select *, chain_start + coalesce(sum(len + gap) over (partition by idx order by j
+                rows between unbounded preceding and 1 preceding), 0)::int as begindatum
+            from sized
+        )
+        select client_id, 'D' || lpad((idx * 8 + j)::varchar, 9, '0') as dbc_id, uzovi, j,
+            case when j = 0 then '101' else {pick("u(idx * 8 + j, 'dzt')", [("201", 40), ("202", 60)])} end
+                as zorgtype,
+            begindatum, least(begindatum + (len - 1)::int, date '2021-12-31') as einddatum, idx
+        from placed where begindatum <= date '2021-06-30'""")
+
+    # Stay and leave days of the clean clinical clients: one stay inside the first DBC, at most 250 days.
+    g.sql("days", f"""
+        with stay as (
+            select d.client_id, d.begindatum + ui(d.idx, 'vst', 0, 30)::int as s,
+                least(d.begindatum + ui(d.idx, 'vst', 0, 30)::int + ui(d.idx, 'vlen', 10, 250)::int - 1,
+                      d.einddatum) as e,
+                {pick("u(d.idx, 'vcat')", [(c, 1) for c in "ABCDEFG"])} as verblijf_categorie
+            from dbc d where d.j = 0 and u(d.idx, 'clin') < 0.10
+        ), expanded as (
+            select client_id, verblijf_categorie, unnest(generate_series(s, e, interval 1 day))::date as datum
+            from stay where e >= s
+        )
+        select client_id, datum, verblijf_categorie,
+            case when dayofweek(datum) in (0, 6)
+                 and u(client_id || strftime(datum - ((dayofweek(datum) + 1) % 7)::int, '%Y-%m-%d'), 'wkv') < 0.15
+                 then 'weekend' else 'stay' end as status
+        from expanded""")
+
+    injected = n1541.brief_cases() + n1541.random_cases(max(8, round(100 * scale)), g.seed)
+    _insert_injected(g, injected)
+
+    g.sql("deel", """
+        with stay as (
+            select s.client_id, d.dbc_id, d.uzovi, d.begindatum as dbc_begin, s.datum, s.verblijf_categorie
+            from days s join dbc d on d.client_id = s.client_id and s.datum between d.begindatum and d.einddatum
+            where s.status = 'stay'
+        ), islands as (
+            select *, datum - (row_number() over (partition by client_id, dbc_id, date_trunc('month', datum)
+                order by datum))::int as grp
+            from stay
+        )
+        select client_id, dbc_id, uzovi, verblijf_categorie, min(datum) as begindatum, max(datum) as einddatum,
+            count(*) as aantal_dagen, year(min(dbc_begin)) as tariefjaar
+        from islands group by client_id, dbc_id, uzovi, verblijf_categorie, date_trunc('month', datum), grp""")
+    g.sql("deel", """
+        select 'VP' || lpad((row_number() over (order by client_id, begindatum))::varchar, 9, '0')
+                as deelprestatie_id, d.*, round(d.aantal_dagen * t.dagtarief, 2) as bedrag
+        from deel d join vtarief t on t.jaar = d.tariefjaar and t.verblijf_categorie = d.verblijf_categorie""")
+    g.sql("verlof", """
+        with l as (
+            select client_id, status, datum,
+                datum - (row_number() over (partition by client_id, status order by datum))::int as grp
+            from days where status <> 'stay'
+        )
+        select 'VL' || lpad((row_number() over (order by client_id, min(datum)))::varchar, 8, '0') as verlof_id,
+            client_id, status as verlof_soort, min(datum) as begindatum, max(datum) as einddatum
+        from l group by client_id, status, grp""")
+
+    g.sql("ts", f"""
+        with n as (
+            select d.*, case when exists (select 1 from deel v where v.dbc_id = d.dbc_id)
+                then ui(d.dbc_id, 'ntsk', 20, 80) else ui(d.dbc_id, 'nts', 3, 40) end as n_ts
+            from dbc d
+        ), expanded as (select *, unnest(range(n_ts)) as j from n)
+        select 'TS' || dbc_id || '-' || lpad(j::varchar, 3, '0') as tijdschrijf_id, dbc_id, client_id,
+            {pick("u(dbc_id || j, 'act')", [("act_1.1", 3), ("act_2.1", 4), ("act_3.5.1", 1), ("act_8.1", 2)])}
+                as activiteit_code,
+            (begindatum + floor(u(dbc_id || j, 'tsd') * (datediff('day', begindatum, einddatum) + 1))::int)::date
+                as datum,
+            {pick("u(dbc_id || j, 'min')", [(30, 3), (45, 4), (60, 4), (90, 2), (120, 1)])} as minuten,
+            {pick("u(dbc_id || j, 'ber')", [("GZ-psycholoog", 4), ("psychiater", 2), ("verpleegkundige", 3),
+                                           ("SPV", 2)])} as beroep
+        from expanded""")
+    # The DBC product follows from the total minutes and the tariffs of its opening year.
+    g.sql("dbc", """
+        select d.*, t.productgroep_code, t.declaratiecode, t.tarief as dbc_bedrag
+        from dbc d
+        left join (select dbc_id, sum(minuten) as minuten from ts group by dbc_id) m using (dbc_id)
+        join tarief t on t.jaar = year(d.begindatum) and coalesce(m.minuten, 0) between t.minuten_van and t.minuten_tot""")
+    _write_n1541_truth(g)
+
+    _zpm(g, peil, n_cl)
+
+    e = contract.by_name
+    return {
+        "ggz_client": g.write_extract(e("ggz_client"), folder, "select * from cl", "client_id"),
+        "ggz_dbc": g.write_extract(e("ggz_dbc"), folder,
+                                   "select *, 'gesloten' as status from dbc", "dbc_id"),
+        "ggz_verblijf": g.write_extract(e("ggz_verblijf"), folder,
+                                        "select *, 'J' as met_overnachting from deel", "deelprestatie_id"),
+        "ggz_verlof": g.write_extract(e("ggz_verlof"), folder, "select * from verlof", "verlof_id"),
+        "ggz_tijdschrijf": g.write_extract(e("ggz_tijdschrijf"), folder, "select * from ts", "tijdschrijf_id"),
+        "zpm_zorgprestatie": g.write_extract(e("zpm_zorgprestatie"), folder, "select * from zp", "zorgprestatie_id"),
+        "zpm_verblijfsdag": g.write_extract(e("zpm_verblijfsdag"), folder, "select * from vd", "verblijfsdag_id"),
+    }
+
+
+def _insert_injected(g: Generator, cases: list[n1541.Case]) -> None:
+    """Clients, DBCs and days of the injected N1541 cases; the walk's verdict per day is kept as truth."""
+    cols: dict[str, list] = {k: [] for k in ("client_id", "scenario", "datum", "status", "dagnummer", "over_limiet")}
+    dbcs: dict[str, list] = {k: [] for k in ("client_id", "dbc_id", "j", "begindatum", "einddatum")}
+    for n, case in enumerate(cases, start=1):
+        client = f"CINJ{n:04d}"
+        for day, status, number, past in n1541.walk(n1541.day_statuses(case)):
+            cols["client_id"].append(client)
+            cols["scenario"].append(case.scenario)
+            cols["datum"].append(day)
+            cols["status"].append(status)
+            cols["dagnummer"].append(number)
+            cols["over_limiet"].append(past)
+        for j, (a, b) in enumerate(case.dbcs):
+            dbcs["client_id"].append(client)
+            dbcs["dbc_id"].append(f"DINJ{n:04d}-{j + 1}")
+            dbcs["j"].append(j)
+            dbcs["begindatum"].append(n1541.D(a))
+            dbcs["einddatum"].append(n1541.D(b))
+    g.con.execute(
+        "create or replace table inj_walk as select unnest($1::varchar[]) as client_id, unnest($2::varchar[]) as "
+        "scenario, unnest($3::date[]) as datum, unnest($4::varchar[]) as status, unnest($5::integer[]) as dagnummer,"
+        " unnest($6::boolean[]) as over_limiet",
+        [cols[k] for k in ("client_id", "scenario", "datum", "status", "dagnummer", "over_limiet")])
+    g.con.execute(
+        "create or replace table inj_dbc as select unnest($1::varchar[]) as client_id, unnest($2::varchar[]) as "
+        "dbc_id, unnest($3::integer[]) as j, unnest($4::date[]) as begindatum, unnest($5::date[]) as einddatum",
+        [dbcs[k] for k in ("client_id", "dbc_id", "j", "begindatum", "einddatum")])
+    g.con.execute("""
+        insert into cl select -row_number() over (order by client_id), client_id,
+            '8888' || lpad((row_number() over (order by client_id))::varchar, 5, '0'), date '1980-05-05', 'M',
+            '3511', '3311'
+        from (select distinct client_id from inj_dbc)""")
+    g.con.execute("""
+        insert into dbc by name select client_id, dbc_id, '3311' as uzovi, j,
+            case when j = 0 then '101' else '202' end as zorgtype, begindatum, einddatum, -1 as idx from inj_dbc""")
+    g.con.execute("""
+        insert into days by name select client_id, datum, 'C' as verblijf_categorie, status
+        from inj_walk where status in ('stay', 'weekend', 'vakantie', 'overig')""")
+
+
+def _write_n1541_truth(g: Generator) -> None:
+    """Per injected DBC: unlawful stay days and their value, the new end date, and the minutes before/after."""
+    g.sql("truth", """
+        with per_dbc as (
+            select d.client_id, w.scenario, d.dbc_id, d.begindatum, d.einddatum, d.productgroep_code, d.dbc_bedrag,
+                min(w.datum) filter (where w.over_limiet) as cutoff,
+                count(*) filter (where w.over_limiet and w.status = 'stay') as onrechtmatige_dagen
+            from dbc d join inj_walk w on w.client_id = d.client_id and w.datum between d.begindatum and d.einddatum
+            group by all
+        ), minutes as (
+            select p.dbc_id, sum(t.minuten) filter (where p.cutoff is null or t.datum < p.cutoff) as minuten_voor
+            from per_dbc p left join ts t using (dbc_id) group by p.dbc_id
+        )
+        select p.scenario, p.client_id, p.dbc_id, p.begindatum, p.einddatum, p.cutoff as eerste_onrechtmatige_dag,
+            p.cutoff - 1 as nieuwe_einddatum, p.cutoff = p.begindatum as dbc_geheel_onrechtmatig,
+            p.onrechtmatige_dagen,
+            round(p.onrechtmatige_dagen * vt.dagtarief, 2) as onrechtmatige_verblijfswaarde,
+            p.dbc_bedrag as dbc_bedrag_huidig,
+            case when p.cutoff is not null then coalesce(t2.tarief, 0) end as dbc_bedrag_na_correctie
+        from per_dbc p
+        join minutes m using (dbc_id)
+        join vtarief vt on vt.jaar = year(p.begindatum) and vt.verblijf_categorie = 'C'
+        left join tarief t2 on t2.jaar = year(p.begindatum)
+            and coalesce(m.minuten_voor, 0) between t2.minuten_van and t2.minuten_tot""")
+    g.write_truth("ggz_n1541_scenarios", "select * from truth", "client_id, dbc_id")
+
+
+def _zpm(g: Generator, peil: str, n_cl: int) -> None:
+    codes = "select * from zcodes"
+    g.sql("zp", f"""
+        with n as (
+            select c.client_id, c.uzovi, c.idx,
+                date '2022-01-01' + ui(c.idx, 'zst', 0, datediff('day', date '2022-01-01', {peil}) - 45)::int as s,
+                ui(c.idx, 'zn', 3, 60) as n_p,
+                {pick("u(c.idx, 'zset')", SETTINGS)} as setting
+            from cl c where c.idx >= 0
+        ), expanded as (select *, unnest(range(n_p)) as j from n)
+        select 'ZP' || lpad((idx * 64 + j)::varchar, 10, '0') as zorgprestatie_id, client_id, uzovi, setting,
+            least(s + ui(idx * 64 + j, 'zd', 0, 540)::int, {peil} - 1) as datum,
+            {pick("u(idx * 64 + j, 'zc')", [("CO0042", 40), ("CO0062", 15), ("CO0022", 15), ("GC0090", 8),
+                                           ("TS0001", 8), ("OV0010", 5), ("OZ0001", 2), ("OZ0002", 3),
+                                           ("TO0001", 4)])} as prestatiecode,
+            u(idx * 64 + j, 'wv') < 0.03 as wv, u(idx * 64 + j, 'zm') < 0.02 as zm, idx * 64 + j as k
+        from expanded""")
+    g.sql("zp", f"""
+        select z.zorgprestatie_id, z.client_id, z.prestatiecode, z.datum,
+            case when c.prestatie_soort in ('ozp', 'other') then null else z.setting end as setting,
+            z.uzovi, c.tarief as bedrag,
+            case when c.prestatie_soort like 'consult%' then
+                {pick("u(z.k, 'bc')", [("GZ-psycholoog", 4), ("psychiater", 2), ("verpleegkundig specialist", 2)])}
+            end as beroepscategorie,
+            case c.prestatiecode when 'CO0042' then 45 when 'CO0062' then 60 when 'CO0022' then 15
+                when 'GC0090' then 90 end as direct_minuten,
+            jn(z.wv) as is_wvggz, jn(z.zm) as is_zorgmachtiging,
+            case when z.setting in ('S06', 'S07') then ui(z.k, 'bv', 2, 4) else 0 end as beveiligingsniveau
+        from zp z join ({codes}) c on c.jaar = year(z.datum) and c.prestatiecode = z.prestatiecode""")
+    g.sql("vd", f"""
+        with stay as (
+            select c.client_id, c.uzovi, c.idx,
+                date '2022-01-01' + ui(c.idx, 'vds', 0, datediff('day', date '2022-01-01', {peil}) - 130)::int as s,
+                ui(c.idx, 'vdl', 5, 120) as len,
+                {pick("u(c.idx, 'vdc')", [(x, 1) for x in "ABCDEFGH"])} as verblijf_categorie
+            from cl c where c.idx >= 0 and u(c.idx, 'vdk') < 0.06
+        ), expanded as (
+            select *, unnest(generate_series(s, s + (len - 1)::int, interval 1 day))::date as datum from stay
+        )
+        select 'VD' || lpad((row_number() over (order by client_id, datum))::varchar, 9, '0') as verblijfsdag_id,
+            e.client_id, e.datum, e.verblijf_categorie,
+            case when e.verblijf_categorie in ('E', 'F', 'G') then 2 else 0 end as beveiligingsniveau,
+            case when u(e.client_id || e.datum, 'toe') < 0.05 then 'TV01' end as toeslag_code,
+            e.uzovi, t.dagtarief + case when u(e.client_id || e.datum, 'toe') < 0.05 then 45 else 0 end as bedrag,
+            jn(u(e.idx, 'vwv') < 0.1) as is_wvggz, jn(u(e.idx, 'vzm') < 0.08) as is_zorgmachtiging
+        from expanded e join vtarief t on t.jaar = year(e.datum) and t.verblijf_categorie = e.verblijf_categorie""")

@@ -1,0 +1,241 @@
+"""Load deliveries into the raw (source) layer of the warehouse.
+
+A delivery is a folder `<root>/<institution>/<peildatum YYYY-MM-DD>/` with one `<extract>.csv` per extract of
+its sector (see the contract). Loading is two steps:
+
+1. Check every file of every delivery found (presence, non-empty, UTF-8 header, delimiter, the contract's
+   columns in the contract's order). Any problem stops the load before anything is written, with a message that
+   names the file and the column: no model can run on a delivery whose shape is wrong.
+2. Read each file with DuckDB's CSV reader, every column as text, with `store_rejects`: rows the reader cannot
+   parse (missing or extra fields, unterminated quotes, invalid UTF-8) land in `raw.load_rejects` with file,
+   line, column, error and the raw line; the others land in `raw.<extract>` with their file and line number.
+   Typing and the content checks happen in staging (dbt), which quarantines what breaks the contract.
+
+Per file, `raw.load_audit` records the physical data lines, loaded rows and rejected rows; the loader refuses a
+file where loaded + rejected differs from the lines counted (nothing disappears silently). Re-loading a delivery
+replaces its rows (idempotent).
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+
+from normenkader.contract import LOAD_COLUMNS, Contract, Extract, load_contract
+
+PEILDATUM_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+class DeliveryError(Exception):
+    """A delivery cannot be loaded; the message lists every problem with file and column."""
+
+
+@dataclass(frozen=True)
+class Delivery:
+    institution: str
+    peildatum: str
+    path: Path
+
+    @property
+    def delivery_id(self) -> str:
+        return f"{self.institution}/{self.peildatum}"
+
+
+@dataclass(frozen=True)
+class FileCheck:
+    delivery: Delivery
+    extract: Extract
+    path: Path
+    data_lines: int
+    sha256: str
+
+
+def find_deliveries(root: Path) -> list[Delivery]:
+    if not root.is_dir():
+        raise DeliveryError(f"{root}: delivery root does not exist or is not a folder")
+    found = []
+    for inst in sorted(p for p in root.iterdir() if p.is_dir()):
+        for day in sorted(p for p in inst.iterdir() if p.is_dir()):
+            if PEILDATUM_RE.match(day.name):
+                found.append(Delivery(inst.name, day.name, day))
+    if not found:
+        raise DeliveryError(f"{root}: no delivery folders <institution>/<YYYY-MM-DD>/ found")
+    return found
+
+
+def _count_lines(path: Path) -> tuple[int, str]:
+    """Physical lines (a last line without newline counts) and the file's SHA-256."""
+    digest = hashlib.sha256()
+    lines = 0
+    last = b"\n"
+    with path.open("rb") as fh:
+        while chunk := fh.read(1 << 22):
+            digest.update(chunk)
+            lines += chunk.count(b"\n")
+            last = chunk[-1:]
+    if last != b"\n":
+        lines += 1
+    return lines, digest.hexdigest()
+
+
+def _check_header(path: Path, extract: Extract) -> list[str]:
+    with path.open("rb") as fh:
+        first = fh.readline()
+    if not first.strip():
+        return [f"{path}: empty file (no header row); expected columns {', '.join(extract.column_names)}"]
+    try:
+        text = first.decode("utf-8").removeprefix("\ufeff").rstrip("\r\n")
+    except UnicodeDecodeError as exc:
+        return [f"{path}: header row is not UTF-8 ({exc.reason} at byte {exc.start}); files must be UTF-8"]
+    fields = next(csv.reader([text], delimiter="|", quotechar='"'))
+    expected = extract.column_names
+    if fields == expected:
+        return []
+    problems = []
+    if len(fields) == 1 and any(d in text for d in (";", ",", "\t")):
+        problems.append(f"{path}: header has one field {text[:80]!r}; the delimiter must be '|'")
+        return problems
+    missing = [c for c in expected if c not in fields]
+    extra = [c for c in fields if c not in expected]
+    for c in missing:
+        problems.append(f"{path}: column {c!r} is missing from the header")
+    for c in extra:
+        problems.append(f"{path}: column {c!r} is not in the contract for extract {extract.name}")
+    if not missing and not extra:
+        problems.append(f"{path}: columns are in the wrong order; expected {', '.join(expected)}")
+    return problems
+
+
+def check_deliveries(deliveries: list[Delivery], contract: Contract) -> list[FileCheck]:
+    """Check every file; raise DeliveryError listing all problems, or return what will be loaded."""
+    problems: list[str] = []
+    checks: list[FileCheck] = []
+    known = {e.file_name: e for e in contract.extracts}
+    for d in deliveries:
+        present = {p.name for p in d.path.glob("*.csv")}
+        for name in sorted(present - known.keys()):
+            problems.append(f"{d.path / name}: file is not an extract of the contract")
+        sectors = {known[n].sector for n in present if n in known}
+        if not sectors:
+            problems.append(f"{d.path}: no extract files of the contract in this delivery")
+        for sector in sorted(sectors):
+            for extract in contract.for_sector(sector):
+                path = d.path / extract.file_name
+                if not path.exists():
+                    problems.append(f"{path}: missing file (extract {extract.name} of sector {sector})")
+                    continue
+                header_problems = _check_header(path, extract)
+                problems.extend(header_problems)
+                if not header_problems:
+                    lines, sha = _count_lines(path)
+                    checks.append(FileCheck(d, extract, path, lines - 1, sha))
+    if problems:
+        raise DeliveryError("delivery not loaded:\n  " + "\n  ".join(problems))
+    return checks
+
+
+def _q(s: str) -> str:
+    return "'" + s.replace("'", "''") + "'"
+
+
+def _ensure_tables(con: duckdb.DuckDBPyConnection, contract: Contract) -> None:
+    con.execute("create schema if not exists raw")
+    for e in contract.extracts:
+        cols = ", ".join(f'"{c}" varchar' for c in e.column_names)
+        load_cols = '_delivery_id varchar, _institution varchar, _peildatum date, _file varchar, _line bigint'
+        con.execute(f'create table if not exists raw."{e.name}" ({cols}, {load_cols})')
+    con.execute(
+        """create table if not exists raw.load_audit (
+            delivery_id varchar, institution varchar, peildatum date, extract varchar, file_path varchar,
+            file_sha256 varchar, file_rows bigint, loaded_rows bigint, rejected_rows bigint,
+            loaded_at timestamp)"""
+    )
+    con.execute(
+        """create table if not exists raw.load_rejects (
+            delivery_id varchar, institution varchar, peildatum date, extract varchar, file_path varchar,
+            line bigint, column_name varchar, error_type varchar, error_message varchar, csv_line varchar)"""
+    )
+
+
+def _load_file(con: duckdb.DuckDBPyConnection, fc: FileCheck) -> tuple[int, int]:
+    e, d = fc.extract, fc.delivery
+    col_spec = "{" + ", ".join(f"{_q(c)}: 'VARCHAR'" for c in e.column_names) + "}"
+    con.execute("drop table if exists _parsed")
+    con.execute(
+        f"""create temp table _parsed as
+            select * from read_csv({_q(str(fc.path))}, delim='|', quote='"', escape='"', header=true,
+                auto_detect=false, columns={col_spec}, store_rejects=true, encoding='utf-8',
+                rejects_scan='_reject_scans', rejects_table='_reject_errors')"""
+    )
+    rejects = con.execute(
+        f"""select line, column_name, error_type, error_message, csv_line
+            from _reject_errors order by line, column_idx"""
+    ).fetchall()
+    rejected_lines = sorted({r[0] for r in rejects})
+    loaded = con.execute("select count(*) from _parsed").fetchone()[0]
+    if loaded + len(rejected_lines) != fc.data_lines:
+        raise DeliveryError(
+            f"{fc.path}: {fc.data_lines} data lines but {loaded} rows read and {len(rejected_lines)} rejected; "
+            "a field with a line break or a blank line breaks the contract"
+        )
+    params = [d.delivery_id, d.institution, d.peildatum, str(fc.path)]
+    con.execute(f'delete from raw."{e.name}" where _delivery_id = ?', [d.delivery_id])
+    cols = ", ".join(f'p."{c}"' for c in e.column_names)
+    # The reader keeps file order, so the k-th parsed row sits on the k-th line that was not rejected.
+    con.execute(
+        f"""insert into raw."{e.name}"
+            with parsed as (select rowid as ord, * from _parsed),
+            rejected as (select distinct line from _reject_errors),
+            lines as (
+                select l.line, row_number() over (order by l.line) - 1 as ord
+                from range(2, {fc.data_lines + 2}) as l(line)
+                anti join rejected using (line)
+            )
+            select {cols}, ?, ?, ?::date, ?, lines.line
+            from parsed as p join lines using (ord)""",
+        params,
+    )
+    con.execute("delete from raw.load_rejects where delivery_id = ? and extract = ?", [d.delivery_id, e.name])
+    con.execute(
+        """insert into raw.load_rejects
+           select ?, ?, ?::date, ?, ?, line, column_name, error_type, error_message, csv_line
+           from _reject_errors""",
+        [d.delivery_id, d.institution, d.peildatum, e.name, str(fc.path)],
+    )
+    con.execute("delete from raw.load_audit where delivery_id = ? and extract = ?", [d.delivery_id, e.name])
+    con.execute(
+        "insert into raw.load_audit values (?, ?, ?::date, ?, ?, ?, ?, ?, ?, current_timestamp)",
+        [d.delivery_id, d.institution, d.peildatum, e.name, str(fc.path), fc.sha256, fc.data_lines, loaded,
+         len(rejected_lines)],
+    )
+    return loaded, len(rejected_lines)
+
+
+def load(root: Path, db_path: Path, contract: Contract | None = None, echo=print) -> list[dict]:
+    """Check and load every delivery under root into db_path; return one summary dict per file."""
+    contract = contract or load_contract()
+    checks = check_deliveries(find_deliveries(root), contract)
+    db_path.parent.mkdir(parents=True, exist_ok=True)
+    summary = []
+    with duckdb.connect(str(db_path)) as con:
+        _ensure_tables(con, contract)
+        for fc in checks:
+            con.execute("begin transaction")
+            try:
+                loaded, rejected = _load_file(con, fc)
+                con.execute("commit")
+            except Exception:
+                con.execute("rollback")
+                raise
+            summary.append(
+                {"delivery": fc.delivery.delivery_id, "extract": fc.extract.name, "file_rows": fc.data_lines,
+                 "loaded": loaded, "rejected": rejected}
+            )
+            flag = f"  ({rejected} rejected: see raw.load_rejects)" if rejected else ""
+            echo(f"loaded {fc.delivery.delivery_id} {fc.extract.name}: {loaded:,} rows{flag}")
+    return summary
