@@ -162,8 +162,9 @@ def _ensure_tables(con: duckdb.DuckDBPyConnection, contract: Contract) -> None:
     )
 
 
-def _load_file(con: duckdb.DuckDBPyConnection, fc: FileCheck) -> tuple[int, int]:
-    e, d = fc.extract, fc.delivery
+def _parse_file(con: duckdb.DuckDBPyConnection, fc: FileCheck) -> None:
+    """Read the file into the temp tables _parsed and _reject_errors (outside a transaction: row ids in order)."""
+    e = fc.extract
     col_spec = "{" + ", ".join(f"{_q(c)}: 'VARCHAR'" for c in e.column_names) + "}"
     con.execute("drop table if exists _parsed")
     con.execute(
@@ -172,6 +173,11 @@ def _load_file(con: duckdb.DuckDBPyConnection, fc: FileCheck) -> tuple[int, int]
                 auto_detect=false, columns={col_spec}, store_rejects=true, encoding='utf-8',
                 rejects_scan='_reject_scans', rejects_table='_reject_errors')"""
     )
+
+
+def _store_file(con: duckdb.DuckDBPyConnection, fc: FileCheck) -> tuple[int, int]:
+    """Move the parsed rows, with their line numbers, and the rejects into the raw layer."""
+    e, d = fc.extract, fc.delivery
     rejects = con.execute(
         f"""select line, column_name, error_type, error_message, csv_line
             from _reject_errors order by line, column_idx"""
@@ -189,7 +195,7 @@ def _load_file(con: duckdb.DuckDBPyConnection, fc: FileCheck) -> tuple[int, int]
     # The reader keeps file order, so the k-th parsed row sits on the k-th line that was not rejected.
     con.execute(
         f"""insert into raw."{e.name}"
-            with parsed as (select rowid as ord, * from _parsed),
+            with parsed as (select rowid - min(rowid) over () as ord, * from _parsed),
             rejected as (select distinct line from _reject_errors),
             lines as (
                 select l.line, row_number() over (order by l.line) - 1 as ord
@@ -225,9 +231,10 @@ def load(root: Path, db_path: Path, contract: Contract | None = None, echo=print
     with duckdb.connect(str(db_path)) as con:
         _ensure_tables(con, contract)
         for fc in checks:
+            _parse_file(con, fc)
             con.execute("begin transaction")
             try:
-                loaded, rejected = _load_file(con, fc)
+                loaded, rejected = _store_file(con, fc)
                 con.execute("commit")
             except Exception:
                 con.execute("rollback")

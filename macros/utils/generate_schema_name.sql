@@ -1,0 +1,4 @@
+{#- Layers get plain schema names (staging, intermediate, kwaliteit, ...) instead of <target>_<custom>. -#}
+{% macro generate_schema_name(custom_schema_name, node) -%}
+    {%- if custom_schema_name is none -%}{{ target.schema }}{%- else -%}{{ custom_schema_name | trim }}{%- endif -%}
+{%- endmacro %}

@@ -1,0 +1,21 @@
+with rejects as (
+    select * from {{ source('loader', 'load_rejects') }}
+),
+
+selected as (
+    select delivery_id from {{ ref('stg_delivery__selected') }}
+)
+
+-- the raw text of the line (csv_line) is left in the source layer: it may hold a BSN
+select
+    r.delivery_id,
+    r.institution,
+    r.peildatum,
+    r.extract as extract_name,
+    r.file_path,
+    r.line,
+    r.column_name,
+    r.error_type,
+    r.error_message
+from rejects as r
+inner join selected as s on r.delivery_id = s.delivery_id
