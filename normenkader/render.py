@@ -83,19 +83,23 @@ def staging_yaml(contract: Contract, source: str) -> str:
     return HEADER_YML + yaml.safe_dump({"version": 2, "models": models}, sort_keys=False, allow_unicode=True, width=110)
 
 
+def _select(targets: list[str], indent: int = 4) -> str:
+    pad = " " * indent
+    return f"{pad}select\n" + ",\n".join(f"{pad}    {t}" for t in targets)
+
+
 def quarantine_sql(contract: Contract) -> str:
     parts = []
     for e in contract.extracts:
         parts.append(
-            f"    select _delivery_id as delivery_id, _institution as institution, _peildatum as peildatum,\n"
-            f"        '{e.name}' as extract_name, _file as file_path, _line as line, _error_columns as column_name,\n"
-            f"        'contract' as stage, _errors as reason\n"
-            f"    from {{{{ ref('{checked_model(e)}') }}}}\n"
-            f"    where _errors <> ''"
+            _select(["_delivery_id as delivery_id", "_institution as institution", "_peildatum as peildatum",
+                     f"'{e.name}' as extract_name", "_file as file_path", "_line as line_number",
+                     "_error_columns as column_name", "'contract' as quarantine_stage", "_errors as reason"])
+            + f"\n    from {{{{ ref('{checked_model(e)}') }}}}\n    where _errors != ''"
         )
-    loader = ("    select delivery_id, institution, peildatum, extract_name, file_path, line, column_name,\n"
-              "        'load' as stage, error_type || ': ' || error_message as reason\n"
-              "    from {{ ref('stg_delivery__load_rejects') }}")
+    loader = (_select(["delivery_id", "institution", "peildatum", "extract_name", "file_path", "line_number",
+                       "column_name", "'load' as quarantine_stage", "error_type || ': ' || error_message as reason"])
+              + "\n    from {{ ref('stg_delivery__load_rejects') }}")
     return (HEADER_SQL + "-- every source row that did not make it to staging, with the file, line, column and reason\n"
             "with quarantined as (\n" + loader + "\n    union all\n" + "\n    union all\n".join(parts) + "\n)\n\n"
             "select\n    *,\n    {{ dbt.current_timestamp() }} as built_at\nfrom quarantined\n")
@@ -105,11 +109,10 @@ def rowcounts_sql(contract: Contract) -> str:
     parts = []
     for e in contract.extracts:
         parts.append(
-            f"    select _delivery_id as delivery_id, '{e.name}' as extract_name,\n"
-            f"        sum(case when _errors = '' then 1 else 0 end) as accepted_rows,\n"
-            f"        sum(case when _errors <> '' then 1 else 0 end) as quarantined_contract_rows\n"
-            f"    from {{{{ ref('{checked_model(e)}') }}}}\n"
-            f"    group by _delivery_id"
+            _select(["_delivery_id as delivery_id", f"'{e.name}' as extract_name",
+                     "sum(case when _errors = '' then 1 else 0 end) as accepted_rows",
+                     "sum(case when _errors != '' then 1 else 0 end) as quarantined_contract_rows"])
+            + f"\n    from {{{{ ref('{checked_model(e)}') }}}}\n    group by _delivery_id"
         )
     return (
         HEADER_SQL

@@ -13,7 +13,7 @@ select
     r.peildatum,
     r.extract as extract_name,
     r.file_path,
-    r.line,
+    r.line as line_number,
     r.column_name,
     r.error_type,
     r.error_message

@@ -1,0 +1,26 @@
+with dbcs as (
+    select * from {{ ref('stg_ggz__dbc') }}
+),
+
+clients as (
+    select * from {{ ref('int_bmodel__client') }}
+)
+
+select
+    d._institution as institution,
+    d._delivery_id as delivery_id,
+    d.dbc_id,
+    d.client_id,
+    c.bsn_pseudoniem,
+    d.zorgtype,
+    d.uzovi,
+    d.begindatum,
+    d.einddatum,
+    -- the regulation year of a DBC is the year it was opened (N1541 selection step 1, tariffs)
+    extract(year from d.begindatum) as openingsjaar,
+    d.productgroep_code,
+    d.declaratiecode,
+    d.dbc_bedrag,
+    d.status
+from dbcs as d
+left join clients as c on d._institution = c.institution and d.client_id = c.client_id

@@ -1,0 +1,29 @@
+with activiteiten as (
+    select * from {{ ref('stg_msz__zorgactiviteit') }}
+),
+
+subtrajecten as (
+    select * from {{ ref('int_bmodel__subtraject') }}
+),
+
+specialismen as (
+    select * from {{ ref('ref_specialisme') }}
+)
+
+select
+    a._institution as institution,
+    a.zorgactiviteit_id,
+    a.subtraject_id,
+    s.patient_id,
+    s.bsn_pseudoniem,
+    s.specialisme as subtraject_specialisme,
+    s.zorgtype,
+    a.zorgactiviteit_code,
+    a.datum,
+    a.aantal,
+    a.uitvoerend_specialisme,
+    -- support specialisms (radiology, lab, ...) perform activities on other specialisms' subtrajecten
+    coalesce(sp.is_ondersteunend, false) as is_ondersteunend_specialisme
+from activiteiten as a
+left join subtrajecten as s on a._institution = s.institution and a.subtraject_id = s.subtraject_id
+left join specialismen as sp on a.uitvoerend_specialisme = sp.specialisme
