@@ -26,7 +26,7 @@ from pathlib import Path
 
 import duckdb
 
-from normenkader.contract import LOAD_COLUMNS, Contract, Extract, load_contract
+from normenkader.contract import Contract, Extract, load_contract
 
 PEILDATUM_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
@@ -166,7 +166,8 @@ def _parse_file(con: duckdb.DuckDBPyConnection, fc: FileCheck) -> None:
     """Read the file into the temp tables _parsed and _reject_errors (outside a transaction: row ids in order)."""
     e = fc.extract
     col_spec = "{" + ", ".join(f"{_q(c)}: 'VARCHAR'" for c in e.column_names) + "}"
-    con.execute("drop table if exists _parsed")
+    for table in ("_parsed", "_reject_errors", "_reject_scans"):  # rejects accumulate per connection otherwise
+        con.execute(f"drop table if exists {table}")
     con.execute(
         f"""create temp table _parsed as
             select * from read_csv({_q(str(fc.path))}, delim='|', quote='"', escape='"', header=true,
@@ -179,7 +180,7 @@ def _store_file(con: duckdb.DuckDBPyConnection, fc: FileCheck) -> tuple[int, int
     """Move the parsed rows, with their line numbers, and the rejects into the raw layer."""
     e, d = fc.extract, fc.delivery
     rejects = con.execute(
-        f"""select line, column_name, error_type, error_message, csv_line
+        """select line, column_name, error_type, error_message, csv_line
             from _reject_errors order by line, column_idx"""
     ).fetchall()
     rejected_lines = sorted({r[0] for r in rejects})

@@ -68,7 +68,8 @@ def staging_yaml(contract: Contract, source: str) -> str:
                  "description": "{{ doc('bsn_pseudoniem') }}" if c.pii else c.description}
                 for c in e.columns
             ] + [
-                {"name": "_errors", "description": "Every contract break of the row, each naming its column; empty when none.",
+                {"name": "_errors",
+                 "description": "Every contract break of the row, each naming its column; empty when none.",
                  "data_tests": ["not_null"]},
                 {"name": "_error_columns", "description": "The columns named in `_errors`."},
             ],
@@ -116,7 +117,8 @@ def rowcounts_sql(contract: Contract) -> str:
         )
     return (
         HEADER_SQL
-        + "-- per selected delivery and extract: rows in the file = accepted + quarantined (load) + quarantined (contract)\n"
+        + "-- per selected delivery and extract:\n"
+        "-- rows in the file = accepted + quarantined (load) + quarantined (contract)\n"
         "with audit as (\n    select * from {{ ref('stg_delivery__load_audit') }}\n),\n\n"
         "selected as (\n    select * from {{ ref('stg_delivery__selected') }}\n),\n\n"
         "staged as (\n" + "\n    union all\n".join(parts) + "\n)\n\n"

@@ -103,7 +103,8 @@ class Generator:
         folder = self.out / "_truth"
         folder.mkdir(parents=True, exist_ok=True)
         self.con.execute(
-            f"copy (select * from ({query}) order by {order_by}) to '{folder / (name + '.csv')}' (format csv, header true)"
+            f"copy (select * from ({query}) order by {order_by}) to '{folder / (name + '.csv')}'"
+            " (format csv, header true)"
         )
         return self.con.execute(f"select count(*) from ({query})").fetchone()[0]
 

@@ -107,18 +107,19 @@ def generate_ggz(g: Generator, contract: Contract, scale: float, peildatum: str,
         from l group by client_id, status, grp""")
 
     g.sql("ts", f"""
-        with n as (
-            select d.*, case when exists (select 1 from deel v where v.dbc_id = d.dbc_id)
-                then ui(d.dbc_id, 'ntsk', 20, 80) else ui(d.dbc_id, 'nts', 3, 40) end as n_ts
-            from dbc d
-        ), expanded as (select *, unnest(range(n_ts)) as j from n)
-        select 'TS' || dbc_id || '-' || lpad(j::varchar, 3, '0') as tijdschrijf_id, dbc_id, client_id,
-            {pick("u(dbc_id || j, 'act')", [("act_1.1", 3), ("act_2.1", 4), ("act_3.5.1", 1), ("act_8.1", 2)])}
+        with clinical as (select distinct dbc_id, true as has_stay from deel),
+        n as (
+            select d.*, case when c.has_stay then ui(d.dbc_id, 'ntsk', 20, 80) else ui(d.dbc_id, 'nts', 3, 40) end
+                as n_ts
+            from dbc d left join clinical c using (dbc_id)
+        ), expanded as (select *, unnest(range(n_ts)) as tj from n)
+        select 'TS' || dbc_id || '-' || lpad(tj::varchar, 3, '0') as tijdschrijf_id, dbc_id, client_id,
+            {pick("u(dbc_id || tj, 'act')", [("act_1.1", 3), ("act_2.1", 4), ("act_3.5.1", 1), ("act_8.1", 2)])}
                 as activiteit_code,
-            (begindatum + floor(u(dbc_id || j, 'tsd') * (datediff('day', begindatum, einddatum) + 1))::int)::date
+            (begindatum + floor(u(dbc_id || tj, 'tsd') * (datediff('day', begindatum, einddatum) + 1))::int)::date
                 as datum,
-            {pick("u(dbc_id || j, 'min')", [(30, 3), (45, 4), (60, 4), (90, 2), (120, 1)])} as minuten,
-            {pick("u(dbc_id || j, 'ber')", [("GZ-psycholoog", 4), ("psychiater", 2), ("verpleegkundige", 3),
+            {pick("u(dbc_id || tj, 'min')", [(30, 3), (45, 4), (60, 4), (90, 2), (120, 1)])} as minuten,
+            {pick("u(dbc_id || tj, 'ber')", [("GZ-psycholoog", 4), ("psychiater", 2), ("verpleegkundige", 3),
                                            ("SPV", 2)])} as beroep
         from expanded""")
     # The DBC product follows from the total minutes and the tariffs of its opening year.
@@ -126,7 +127,8 @@ def generate_ggz(g: Generator, contract: Contract, scale: float, peildatum: str,
         select d.*, t.productgroep_code, t.declaratiecode, t.tarief as dbc_bedrag
         from dbc d
         left join (select dbc_id, sum(minuten) as minuten from ts group by dbc_id) m using (dbc_id)
-        join tarief t on t.jaar = year(d.begindatum) and coalesce(m.minuten, 0) between t.minuten_van and t.minuten_tot""")
+        join tarief t on t.jaar = year(d.begindatum)
+            and coalesce(m.minuten, 0) between t.minuten_van and t.minuten_tot""")
     _write_n1541_truth(g)
 
     _zpm(g, peil, n_cl)

@@ -45,7 +45,8 @@ def generate_msz(g: Generator, contract: Contract, scale: float, peildatum: str,
     uzovi_names = {r["uzovi"]: r["naam"] for r in read_seed("reference/ref_uzovi.csv")}
 
     g.sql("fin", " union all ".join(
-        [f"select '{u}' as financier_code, '{u}' as uzovi, '{uzovi_names[u]}' as naam, 'zorgverzekeraar' as financier_type"
+        [f"select '{u}' as financier_code, '{u}' as uzovi, '{uzovi_names[u]}' as naam,"
+         " 'zorgverzekeraar' as financier_type"
          for u in UZOVI_SHARE]
         + [f"select '{c}', null, '{n}', '{t}'" for c, _, n, t in OTHER_PAYERS]))
 
@@ -199,7 +200,7 @@ def _invoice_lines(g: Generator, peil: str) -> None:
     g.sql("lines", f"""select *, case when vecozo_status = 'afgewezen' then {retour} end as vecozo_retourcode
         from lines""")
     # A rejected line is re-invoiced 2-6 weeks later; 3% of accepted DBC lines are credited and re-invoiced.
-    g.sql("lines", f"""
+    g.sql("lines", """
         select * from lines
         union all
         select 'R' || line_key, subtraject_id, zorgactiviteit_id, patient_id, financier_code,

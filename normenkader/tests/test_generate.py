@@ -1,0 +1,125 @@
+"""The generator: deterministic, realistic enough, and its N1541 truth agrees with BRIEF 4.3 by hand."""
+
+from __future__ import annotations
+
+import csv
+import filecmp
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from normenkader.generate import GGZ_PROVIDER, HOSPITAL, generate, n1541
+
+SMALL = 0.002
+
+
+def _files(root: Path) -> list[Path]:
+    return sorted(p.relative_to(root) for p in root.rglob("*.csv"))
+
+
+@pytest.fixture(scope="module")
+def twice(tmp_path_factory):
+    a, b, c = (tmp_path_factory.mktemp(n) for n in "abc")
+    generate(SMALL, 7, a, echo=lambda *x: None)
+    generate(SMALL, 7, b, echo=lambda *x: None)
+    generate(SMALL, 8, c, echo=lambda *x: None)
+    return a, b, c
+
+
+def test_same_seed_gives_identical_files(twice):
+    a, b, _ = twice
+    assert _files(a) == _files(b)
+    _, mismatch, errors = filecmp.cmpfiles(a, b, [str(p) for p in _files(a)], shallow=False)
+    assert mismatch == [] and errors == []
+
+
+def test_other_seed_gives_other_data(twice):
+    a, _, c = twice
+    rel = Path(HOSPITAL) / "2025-03-01" / "factuurregel.csv"
+    assert (a / rel).read_bytes() != (c / rel).read_bytes()
+
+
+def test_every_extract_of_both_sectors_is_written(twice):
+    from normenkader.contract import load_contract
+
+    a, _, _ = twice
+    written = {p.name for p in (a / HOSPITAL / "2025-03-01").glob("*.csv")} | {
+        p.name for p in (a / GGZ_PROVIDER / "2025-03-01").glob("*.csv")}
+    assert written == {e.file_name for e in load_contract().extracts}
+
+
+def _elfproef(bsn: str) -> bool:
+    digits = [int(x) for x in bsn]
+    if len(digits) != 9:
+        return False
+    weighted = sum(w * d for w, d in zip(range(9, 1, -1), digits[:8], strict=True))
+    return (weighted - digits[8]) % 11 == 0
+
+
+def test_generated_bsns_are_valid_and_unique(twice):
+    a, _, _ = twice
+    with (a / HOSPITAL / "2025-03-01" / "patient.csv").open() as fh:
+        rows = [r for r in csv.DictReader(fh, delimiter="|") if not r["patient_id"].startswith("PINJ")]
+    bsns = [r["bsn"] for r in rows]
+    assert len(bsns) == len(set(bsns)) > 100
+    assert all(_elfproef(b) for b in bsns)
+
+
+def test_insurer_market_shares_are_realistic(tmp_path):
+    generate(0.02, 3, tmp_path, echo=lambda *x: None)
+    with (tmp_path / HOSPITAL / "2025-03-01" / "patient.csv").open() as fh:
+        patients = list(csv.DictReader(fh, delimiter="|"))
+    # the patient extract does not carry the insurer; the subtraject -> invoice path does: use DBC lines
+    with (tmp_path / HOSPITAL / "2025-03-01" / "factuur.csv").open() as fh:
+        invoices = list(csv.DictReader(fh, delimiter="|"))
+    share = sum(1 for f in invoices if f["financier_code"] in ("3311", "3343")) / len(invoices)
+    assert 0.24 < share < 0.34, share  # Achmea ~29%
+    assert any(f["financier_code"] == "PAT" for f in invoices)
+    assert len(patients) >= 4000
+
+
+# --- the independent N1541 truth, checked against the hand-computed BRIEF 4.3 examples ---------------------
+
+def _cutoff(case: n1541.Case):
+    days = n1541.walk(n1541.day_statuses(case))
+    past = [d for d, s, n, over in days if over]
+    unlawful_stay = [d for d, s, n, over in days if over and s == "stay"]
+    return (past[0] if past else None), len(unlawful_stay)
+
+
+@pytest.mark.parametrize(("scenario", "cutoff", "unlawful_days"), [
+    ("n1541_case1_370_dagen", date(2017, 6, 1), 5),
+    ("n1541_case2_onderbreking_20", date(2017, 6, 21), 5),
+    ("n1541_case3_onderbreking_31", None, 0),
+    ("n1541_case4_weekendverlof", date(2017, 6, 1), 5),
+    ("n1541_case4b_afwezig_2_dagen", date(2017, 6, 3), 3),
+    ("n1541_case5a_400_dagen_2018", None, 0),
+    ("n1541_case5b_1096_dagen", date(2020, 12, 31), 6),
+    ("n1541_case6a_precies_365", None, 0),
+    ("n1541_case6b_onderbreking_30", date(2017, 7, 1), 10),
+])
+def test_n1541_truth_matches_brief_examples(scenario, cutoff, unlawful_days):
+    case = next(c for c in n1541.brief_cases() if c.scenario == scenario)
+    assert _cutoff(case) == (cutoff, unlawful_days)
+
+
+def test_n1541_case2_gap_days_get_no_number():
+    case = next(c for c in n1541.brief_cases() if c.scenario == "n1541_case2_onderbreking_20")
+    numbered = {d: n for d, s, n, _ in n1541.walk(n1541.day_statuses(case))}
+    assert numbered[date(2017, 3, 31)] == 304
+    assert numbered[date(2017, 4, 10)] is None
+    assert numbered[date(2017, 4, 21)] == 305
+
+
+def test_n1541_truth_file_lists_every_injected_dbc(twice):
+    a, _, _ = twice
+    with (a / "_truth" / "ggz_n1541_scenarios.csv").open() as fh:
+        rows = list(csv.DictReader(fh))
+    case1 = [r for r in rows if r["scenario"] == "n1541_case1_370_dagen"]
+    assert [(r["eerste_onrechtmatige_dag"], r["nieuwe_einddatum"], r["onrechtmatige_dagen"]) for r in case1] == [
+        ("", "", "0"), ("2017-06-01", "2017-05-31", "5")]
+    fully = [r for r in rows if r["scenario"] == "n1541_case5b_1096_dagen" and r["dbc_geheel_onrechtmatig"] == "true"]
+    assert [r["dbc_id"] for r in fully] == [case1[0]["dbc_id"].replace("0001-1", "0007-4")]
+    variants = {r["scenario"] for r in rows if r["scenario"].startswith("n1541_variant")}
+    assert len(variants) >= 8

@@ -1,0 +1,128 @@
+"""The loader: a broken delivery stops with file and column named, or its bad lines are kept with reasons;
+the counts always add up."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from normenkader.generate import GGZ_PROVIDER, HOSPITAL, generate
+from normenkader.load import DeliveryError, load
+
+PEIL = "2025-03-01"
+
+
+@pytest.fixture(scope="module")
+def clean(tmp_path_factory) -> Path:
+    root = tmp_path_factory.mktemp("clean")
+    generate(0.002, 11, root, echo=lambda *x: None)
+    return root
+
+
+@pytest.fixture
+def delivery(clean, tmp_path) -> Path:
+    root = tmp_path / "deliveries"
+    shutil.copytree(clean, root, ignore=shutil.ignore_patterns("_truth"))
+    return root
+
+
+def _hospital(root: Path, name: str) -> Path:
+    return root / HOSPITAL / PEIL / f"{name}.csv"
+
+
+def _load(root: Path, tmp_path: Path):
+    db = tmp_path / "wh.duckdb"
+    summary = load(root, db, echo=lambda *x: None)
+    return db, {s["extract"]: s for s in summary}
+
+
+def test_clean_delivery_loads_every_line(delivery, tmp_path):
+    db, summary = _load(delivery, tmp_path)
+    lines = sum(1 for _ in _hospital(delivery, "factuurregel").open()) - 1
+    assert summary["factuurregel"] == {"delivery": f"{HOSPITAL}/{PEIL}", "extract": "factuurregel",
+                                       "file_rows": lines, "loaded": lines, "rejected": 0}
+    with duckdb.connect(str(db)) as con:
+        first = con.execute("select factuurregel_id, _line from raw.factuurregel order by _line limit 1").fetchone()
+    assert first[1] == 2  # the header is line 1
+
+
+def test_reloading_a_delivery_replaces_it(delivery, tmp_path):
+    db, _ = _load(delivery, tmp_path)
+    load(delivery, db, echo=lambda *x: None)
+    with duckdb.connect(str(db)) as con:
+        n, distinct = con.execute("select count(*), count(distinct factuurregel_id) from raw.factuurregel").fetchone()
+    assert n == distinct
+
+
+def test_missing_column_stops_the_load_naming_file_and_column(delivery, tmp_path):
+    path = _hospital(delivery, "subtraject")
+    text = path.read_text().replace('"zorgtype"|', "", 1)
+    path.write_text(text)
+    with pytest.raises(DeliveryError) as exc:
+        _load(delivery, tmp_path)
+    assert f"{path}: column 'zorgtype' is missing from the header" in str(exc.value)
+    assert not (tmp_path / "wh.duckdb").exists()  # nothing was written
+
+
+def test_wrong_delimiter_is_named(delivery, tmp_path):
+    path = _hospital(delivery, "afspraak")
+    path.write_text(path.read_text().replace('"|"', '";"'))
+    with pytest.raises(DeliveryError, match=r"afspraak.csv: header has one field .* the delimiter must be '\|'"):
+        _load(delivery, tmp_path)
+
+
+def test_missing_and_empty_files_are_named(delivery, tmp_path):
+    _hospital(delivery, "boekjaar").unlink()
+    _hospital(delivery, "financier").write_text("")
+    with pytest.raises(DeliveryError) as exc:
+        _load(delivery, tmp_path)
+    assert "boekjaar.csv: missing file (extract boekjaar of sector msz)" in str(exc.value)
+    assert "financier.csv: empty file (no header row)" in str(exc.value)
+
+
+def test_unknown_file_is_named(delivery, tmp_path):
+    (delivery / GGZ_PROVIDER / PEIL / "extra.csv").write_text('"a"\n')
+    with pytest.raises(DeliveryError, match="extra.csv: file is not an extract of the contract"):
+        _load(delivery, tmp_path)
+
+
+def test_truncated_last_line_is_quarantined_with_its_line(delivery, tmp_path):
+    path = _hospital(delivery, "zorgactiviteit")
+    raw = path.read_bytes()
+    cut = raw.rstrip(b"\n")
+    cut = cut[: cut.rfind(b"|")]  # lose the last field and the newline
+    path.write_bytes(cut)
+    lines = raw.count(b"\n") - 1
+    db, summary = _load(delivery, tmp_path)
+    assert summary["zorgactiviteit"]["loaded"] == lines - 1
+    assert summary["zorgactiviteit"]["rejected"] == 1
+    with duckdb.connect(str(db)) as con:
+        line, column, error = con.execute(
+            "select line, column_name, error_type from raw.load_rejects where extract = 'zorgactiviteit'").fetchone()
+    assert (line, column, error) == (lines + 1, "uitvoerend_specialisme", "MISSING COLUMNS")
+
+
+def test_latin1_rows_are_quarantined_not_lost(delivery, tmp_path):
+    path = _hospital(delivery, "financier")
+    text = path.read_text(encoding="utf-8")
+    path.write_bytes(text.encode("latin-1"))
+    non_ascii = [line for line in text.splitlines() if not line.isascii()]
+    assert len(non_ascii) == 3  # Univé, Patiënt, Justitiële
+    db, summary = _load(delivery, tmp_path)
+    assert summary["financier"]["rejected"] == 3
+    assert summary["financier"]["loaded"] + 3 == summary["financier"]["file_rows"]
+    with duckdb.connect(str(db)) as con:
+        errors = con.execute("select distinct error_type from raw.load_rejects where extract = 'financier'").fetchall()
+    assert errors == [("INVALID ENCODING",)]
+
+
+def test_a_line_break_inside_a_field_is_refused(delivery, tmp_path):
+    path = _hospital(delivery, "afspraak")
+    lines = path.read_text().splitlines(keepends=True)
+    lines[1] = lines[1].replace('|"', '|"x\n', 1)  # a quoted field now holds a line break
+    path.write_text("".join(lines))
+    with pytest.raises(DeliveryError, match="line break"):
+        _load(delivery, tmp_path)

@@ -1,0 +1,98 @@
+"""The demo warehouse as a user gets it: counts add up, injected truths land where they were built to land,
+and no BSN leaves the source layer."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+from collections import defaultdict
+from decimal import Decimal
+
+from normenkader.contract import load_contract
+from normenkader.warehouse import run_dbt
+
+LAYERS = ("staging", "intermediate", "kwaliteit")
+
+
+def test_rowcounts_match_the_files_and_add_up(warehouse):
+    rows = warehouse.query("""select delivery_id, extract_name, file_rows, accepted_rows, quarantined_load_rows,
+        quarantined_contract_rows from kwaliteit.rpt_delivery_rowcounts""")
+    assert {r[1] for r in rows} == {e.name for e in load_contract().extracts}
+    for delivery, extract, file_rows, accepted, q_load, q_contract in rows:
+        path = warehouse.deliveries / delivery / f"{extract}.csv"
+        physical = sum(1 for _ in path.open(encoding="utf-8")) - 1
+        assert file_rows == physical == accepted + q_load + q_contract, extract
+
+
+def test_clean_demo_delivery_quarantines_nothing(warehouse):
+    assert warehouse.query("select count(*) from kwaliteit.fct_quarantine_rows") == [(0,)]
+
+
+def _truth_lines(warehouse) -> list[dict]:
+    with warehouse.truth("msz_factuurregel_scenarios").open() as fh:
+        return list(csv.DictReader(fh))
+
+
+def test_injected_lines_land_in_their_boekjaar(warehouse):
+    truth = _truth_lines(warehouse)
+    got = dict(warehouse.query(
+        "select factuurregel_id, boekjaar from intermediate.int_bmodel__factuurregel"
+        " where factuurregel_id like 'FRINJ%'"))
+    assert got == {t["factuurregel_id"]: int(t["expected_boekjaar"]) for t in truth}
+    # the R-OM-1 boundary: one day before the sluitdatum of 2023 (2024-02-02) is 2023, on it is 2024
+    assert got["FRINJ-SINJ06-1"] == 2023 and got["FRINJ-SINJ07-1"] == 2024
+
+
+def test_herdeclaratie_book_values_match_the_injection(warehouse):
+    expected: dict[tuple[str, int], Decimal] = defaultdict(Decimal)
+    for t in _truth_lines(warehouse):
+        if t["expected_reason"] != "vecozo_afgewezen":
+            expected[(t["subtraject_id"], int(t["expected_boekjaar"]))] += Decimal(t["bedrag"])
+    got = {(s, y): v for s, y, v in warehouse.query(
+        "select subtraject_id, boekjaar, boekwaarde from intermediate.int_bmodel__subtraject_boekwaarde "
+        "where subtraject_id like 'SINJ%'")}
+    assert got == dict(expected)
+    # BRIEF 4.1 in the 2023/2024 shift: 100 in the first year, 20 (not 120) in the second; rejected rebill: -100
+    assert got[("SINJ01", 2023)] == 100 and got[("SINJ01", 2024)] == 20 and got[("SINJ02", 2024)] == -100
+
+
+def test_brief_n1541_case_stays_arrive_day_by_day(warehouse):
+    # case 1: stay every day 2016-06-01 .. 2017-06-05 = 370 days; case 4: two of those days are weekend leave
+    stays = dict(warehouse.query("""select client_id, count(*) from intermediate.int_bmodel__ggz_verblijfsdag
+        where client_id in ('CINJ0001', 'CINJ0004') group by client_id"""))
+    leave = warehouse.query("""select client_id, datum, verlof_soort, telt_als_verblijfsdag
+        from intermediate.int_bmodel__ggz_verlofdag where client_id = 'CINJ0004' order by datum""")
+    assert stays == {"CINJ0001": 370, "CINJ0004": 368}
+    assert [(str(d), s, t) for _, d, s, t in leave] == [
+        ("2017-04-01", "weekend", True), ("2017-04-02", "weekend", True)]
+
+
+def _tables(warehouse) -> list[tuple[str, str, str]]:
+    return warehouse.query(f"""select table_schema, table_name, column_name from information_schema.columns
+        where table_schema in {LAYERS} and data_type = 'VARCHAR'""")
+
+
+def test_no_bsn_outside_the_source_layer(warehouse):
+    bsns = {r[0] for r in warehouse.query("select bsn from raw.patient union select bsn from raw.ggz_client")}
+    assert len(bsns) > 1000
+    columns = _tables(warehouse)
+    assert len(columns) > 100
+    for schema, table, column in columns:
+        hits = warehouse.query(f"""select count(*) from {schema}."{table}"
+            where "{column}" in (select bsn from raw.patient union select bsn from raw.ggz_client)""")
+        assert hits == [(0,)], f"BSN in clear in {schema}.{table}.{column}"
+
+
+def test_pseudonym_is_keyed(warehouse):
+    bsn, pseudonym = warehouse.query("""select r.bsn, s.bsn_pseudoniem from raw.patient r
+        join staging.stg_msz__patient s using (patient_id) order by patient_id limit 1""")[0]
+    assert pseudonym != hashlib.sha256(bsn.encode()).hexdigest()
+    assert pseudonym == hashlib.sha256(f"normenkader-demo-key-not-for-real-data|{bsn}".encode()).hexdigest()
+
+
+def test_real_target_without_key_fails_clearly(warehouse, monkeypatch):
+    monkeypatch.delenv("NORMENKADER_PSEUDONYM_KEY", raising=False)
+    proc = run_dbt(["compile", "--target", "duckdb", "--select", "base_msz__patient_checked"], warehouse.db,
+                   check=False)
+    assert proc.returncode != 0
+    assert "NORMENKADER_PSEUDONYM_KEY is not set" in proc.stdout
