@@ -1,0 +1,67 @@
+# normenkader: `make build` (a demo warehouse) and `make test` (everything CI checks). Needs Python 3.11 and make.
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | sha256sum | cut -c1-12)
+
+SCALE ?= 0.05
+SEED ?= 42
+DELIVERIES ?= data/deliveries
+NORMENKADER_DB ?= data/normenkader.duckdb
+CI_DIR := data/ci
+export DBT_PROFILES_DIR := $(CURDIR)/profiles
+
+.PHONY: venv build generate load dbt-build docs test lint test-warehouse pytest bench clean
+
+$(STAMP): requirements.lock pyproject.toml
+	@test -n "$(PYTHON)" || { echo "error: Python 3.11 is needed (python3.11 or python3 on PATH)"; exit 1; }
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "error: Python 3.11 is needed, found " + sys.version.split()[0])'
+	rm -rf $(VENV)
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.lock
+	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps -e .
+	touch $(STAMP)
+
+venv: $(STAMP)
+
+## build: venv, demo deliveries, contract checks at load, dbt build on DuckDB
+build: venv
+	$(BIN)/normenkader generate --scale $(SCALE) --seed $(SEED) --out $(DELIVERIES)
+	$(BIN)/normenkader load --root $(DELIVERIES) --db $(NORMENKADER_DB)
+	NORMENKADER_DB=$(NORMENKADER_DB) $(BIN)/dbt build --quiet
+	@echo
+	@echo "Warehouse built: $(abspath $(NORMENKADER_DB))"
+	@echo "Try:  $(BIN)/python -c \"import duckdb; print(duckdb.connect('$(NORMENKADER_DB)', read_only=True).sql('select boekjaar, financier_type, count(*) as regels, sum(bedrag) as bedrag from intermediate.int_bmodel__factuurregel group by all order by all'))\""
+	@echo "Docs: make docs  (dbt docs generate, then open target/index.html)"
+
+docs: venv
+	NORMENKADER_DB=$(NORMENKADER_DB) $(BIN)/dbt docs generate --quiet
+	@echo "Documentation: $(abspath target/index.html)"
+
+## test: lint, contract render check, a small warehouse with every dbt test, docs, pytest
+test: venv lint test-warehouse pytest
+
+lint: venv
+	$(BIN)/ruff check normenkader
+	$(BIN)/normenkader contract --check
+	$(BIN)/sqlfluff lint models analyses --processes 2
+
+test-warehouse: venv
+	rm -rf $(CI_DIR)
+	$(BIN)/normenkader generate --scale 0.01 --seed $(SEED) --out $(CI_DIR)/deliveries
+	$(BIN)/normenkader load --root $(CI_DIR)/deliveries --db $(CI_DIR)/normenkader.duckdb
+	NORMENKADER_DB=$(CI_DIR)/normenkader.duckdb $(BIN)/dbt build
+	NORMENKADER_DB=$(CI_DIR)/normenkader.duckdb $(BIN)/dbt docs generate --quiet
+
+pytest: venv
+	NORMENKADER_TEST_DB=$(CI_DIR)/normenkader.duckdb NORMENKADER_TEST_DELIVERIES=$(CI_DIR)/deliveries \
+		$(BIN)/pytest
+
+## bench: generation and dbt build at scale 0.1 and 1; figures appended to docs/benchmarks.md
+bench: venv
+	$(BIN)/normenkader bench --scales 0.1 1
+
+clean:
+	rm -rf target logs data $(VENV)

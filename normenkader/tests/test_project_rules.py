@@ -1,0 +1,79 @@
+"""Project rules (dbt-project-evaluator's useful ones) over target/manifest.json of the session's dbt run."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from normenkader import PROJECT_ROOT
+
+# Exceptions, each with its reason.
+STAGING_MAY_READ = {
+    "stg_delivery__selected": "every staging model builds only the delivery selected per institution",
+    "stg_delivery__load_audit": "the delivery selection is derived from the loader's audit",
+}
+
+
+@pytest.fixture(scope="module")
+def manifest(warehouse):
+    path = PROJECT_ROOT / "target" / "manifest.json"
+    assert path.exists(), "no target/manifest.json: dbt has not run"
+    return json.loads(path.read_text())
+
+
+def _models(manifest):
+    return {n["name"]: n for n in manifest["nodes"].values()
+            if n["resource_type"] == "model" and n["package_name"] == "normenkader"}
+
+
+def test_every_model_and_column_is_documented(manifest):
+    models = _models(manifest)
+    assert len(models) > 40
+    undocumented = [m for m, n in models.items() if not n["description"].strip()]
+    columns = [f"{m}.{c}" for m, n in models.items() for c, v in n["columns"].items() if not v["description"].strip()]
+    assert undocumented == [] and columns == []
+
+
+def test_every_model_documents_all_its_columns(warehouse, manifest):
+    missing = []
+    for name, node in _models(manifest).items():
+        schema = node["schema"]
+        actual = {r[0] for r in warehouse.query(
+            "select column_name from information_schema.columns where table_schema = ? and table_name = ?",
+            [schema, name])}
+        missing += [f"{name}.{c}" for c in sorted(actual - set(node["columns"]))]
+    assert missing == []
+
+
+def test_every_model_is_tested(manifest):
+    tested = {d for n in manifest["nodes"].values() if n["resource_type"] in ("test", "unit_test")
+              for d in n["depends_on"]["nodes"]}
+    untested = [m for m, n in _models(manifest).items() if n["unique_id"] not in tested]
+    assert untested == []
+
+
+def test_source_is_only_used_in_staging(manifest):
+    offenders = [m for m, n in _models(manifest).items()
+                 if n["depends_on"]["nodes"] and any(d.startswith("source.") for d in n["depends_on"]["nodes"])
+                 and not n["original_file_path"].startswith("models/staging/")]
+    assert offenders == []
+
+
+def test_staging_reads_no_other_staging_model_but_the_delivery_selection(manifest):
+    models = _models(manifest)
+    by_id = {n["unique_id"]: m for m, n in models.items()}
+    offenders = []
+    for name, node in models.items():
+        if not name.startswith("stg_"):
+            continue
+        for dep in node["depends_on"]["nodes"]:
+            parent = by_id.get(dep, "")
+            if parent.startswith("stg_") and parent not in STAGING_MAY_READ:
+                offenders.append(f"{name} <- {parent}")
+    assert offenders == []
+
+
+def test_marts_have_enforced_contracts(manifest):
+    marts = [n for n in _models(manifest).values() if n["original_file_path"].startswith("models/marts/")]
+    assert marts and all(n["config"]["contract"]["enforced"] for n in marts)
