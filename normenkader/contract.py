@@ -16,8 +16,9 @@ from normenkader import PROJECT_ROOT
 
 CONTRACT_PATH = PROJECT_ROOT / "models" / "staging" / "_sources.yml"
 CONTRACT_TYPES = ("text", "integer", "decimal", "date", "boolean")
-# Columns the loader adds to every raw table, in this order.
-LOAD_COLUMNS = ("_delivery_id", "_institution", "_peildatum", "_file", "_line")
+# Columns the loader adds to every raw table, in this order, with their types (macro load_columns mirrors them).
+LOAD_COLUMNS = {"_delivery_id": "varchar", "_institution": "varchar", "_peildatum": "date", "_file": "varchar",
+                "_line": "bigint"}
 
 
 @dataclass(frozen=True)

@@ -26,7 +26,7 @@ from pathlib import Path
 
 import duckdb
 
-from normenkader.contract import Contract, Extract, load_contract
+from normenkader.contract import LOAD_COLUMNS, Contract, Extract, load_contract
 
 PEILDATUM_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
@@ -147,7 +147,7 @@ def _ensure_tables(con: duckdb.DuckDBPyConnection, contract: Contract) -> None:
     con.execute("create schema if not exists raw")
     for e in contract.extracts:
         cols = ", ".join(f'"{c}" varchar' for c in e.column_names)
-        load_cols = '_delivery_id varchar, _institution varchar, _peildatum date, _file varchar, _line bigint'
+        load_cols = ", ".join(f"{c} {t}" for c, t in LOAD_COLUMNS.items())
         con.execute(f'create table if not exists raw."{e.name}" ({cols}, {load_cols})')
     con.execute(
         """create table if not exists raw.load_audit (

@@ -23,6 +23,15 @@
     {{ return(column.get('meta') or column.get('config', {}).get('meta') or {}) }}
 {%- endmacro %}
 
+{# The columns the loader adds to every raw row (normenkader/contract.py LOAD_COLUMNS), in its order. #}
+{% macro load_columns(prefix='', indent=4) -%}
+    {%- set cols = [] -%}
+    {%- for c in ['_delivery_id', '_institution', '_peildatum', '_file', '_line'] -%}
+        {%- do cols.append(prefix ~ c) -%}
+    {%- endfor -%}
+    {{ cols | join(',\n' ~ ' ' * indent) }}
+{%- endmacro %}
+
 {% macro check_extract(source_name, table_name) -%}
 {%- set relation = source(source_name, table_name) -%}
 {%- set selected = ref('stg_delivery__selected') -%}
@@ -42,11 +51,7 @@ deliveries as (
 
 trimmed as (
     select
-        r._delivery_id,
-        r._institution,
-        r._peildatum,
-        r._file,
-        r._line
+        {{ load_columns('r.', 8) }}
         {%- for name in node.columns %},
         nullif(trim(r."{{ name }}"), '') as "{{ name }}"
         {%- endfor %}
@@ -88,11 +93,7 @@ checked as (
 )
 
 select
-    _delivery_id,
-    _institution,
-    _peildatum,
-    _file,
-    _line
+    {{ load_columns() }}
     {%- for name, col in node.columns.items() %},
     {%- if contract_meta(col).get('pii') %}
     {{ pseudonymise('"' ~ name ~ '"') }} as "{{ name }}_pseudoniem"
@@ -148,11 +149,7 @@ select 1 as parse_placeholder from {{ checked }}
 {%- else -%}
 {%- set node = contract_extract(source_name, table_name) -%}
 select
-    _delivery_id,
-    _institution,
-    _peildatum,
-    _file,
-    _line
+    {{ load_columns() }}
     {%- for name, col in node.columns.items() %},
     "{{ name }}{{ '_pseudoniem' if contract_meta(col).get('pii') else '' }}"
     {%- endfor %}
