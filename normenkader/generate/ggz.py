@@ -1,6 +1,6 @@
 """A mental-health provider (GGZ) delivery: clients, the DBC era 2016-2021 and the zorgprestatiemodel 2022+.
 
-Scale 1: ~15,000 clients; 40% have a DBC history (chains of DBCs of at most 365 days), a tenth of those a
+Scale 1: ~15,000 clients; 40% have a DBC history (chains of DBCs of at most 365 days), a quarter of those a
 clinical stay (at most 250 days, so no clean stay reaches a limit) with weekend leave; every client has ZPM
 prestaties, 6% ZPM stay days. N1541 cases (BRIEF 4.3 literally, plus random variants around both limits)
 are injected on clients `CINJ…` and their truth is written to `_truth/ggz_n1541_scenarios.csv`.
@@ -65,7 +65,7 @@ def generate_ggz(g: Generator, contract: Contract, scale: float, peildatum: str,
                 least(d.begindatum + ui(d.idx, 'vst', 0, 30)::int + ui(d.idx, 'vlen', 10, 250)::int - 1,
                       d.einddatum) as e,
                 {pick("u(d.idx, 'vcat')", [(c, 1) for c in "ABCDEFG"])} as verblijf_categorie
-            from dbc d where d.j = 0 and u(d.idx, 'clin') < 0.10
+            from dbc d where d.j = 0 and u(d.idx, 'clin') < 0.25
         ), expanded as (
             select client_id, verblijf_categorie, unnest(generate_series(s, e, interval 1 day))::date as datum
             from stay where e >= s
@@ -206,7 +206,9 @@ def _write_n1541_truth(g: Generator) -> None:
             p.onrechtmatige_dagen,
             round(p.onrechtmatige_dagen * vt.dagtarief, 2) as onrechtmatige_verblijfswaarde,
             p.dbc_bedrag as dbc_bedrag_huidig,
-            case when p.cutoff is not null then coalesce(t2.tarief, 0) end as dbc_bedrag_na_correctie
+            -- a DBC whose first day is the cut-off is wholly unlawful (I-17): nothing of it can be billed
+            case when p.cutoff = p.begindatum then 0 when p.cutoff is not null then t2.tarief end
+                as dbc_bedrag_na_correctie
         from per_dbc p
         join minutes m using (dbc_id)
         join vtarief vt on vt.jaar = year(p.begindatum) and vt.verblijf_categorie = 'C'

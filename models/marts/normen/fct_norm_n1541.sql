@@ -1,0 +1,198 @@
+-- N1541 "DBC waarop 365 dagen verblijf overschreden wordt": one row per DBC with stay days past the limit.
+with verblijfsdagen as (
+    select * from {{ ref('int_bmodel__ggz_verblijfsdag') }}
+),
+
+verlofdagen as (
+    select * from {{ ref('int_bmodel__ggz_verlofdag') }}
+),
+
+dbcs as (
+    select * from {{ ref('int_bmodel__ggz_dbc') }}
+),
+
+tijdschrijf as (
+    select * from {{ ref('int_bmodel__ggz_tijdschrijf') }}
+),
+
+tarieven as (
+    select * from {{ ref('ref_ggz_dbc_tarief') }}
+),
+
+limieten as (
+    -- the limit is the one in force on the day judged: 365 up to 2017, 1,095 from 2018 (R-N1541-2)
+    select * from {{ ref('regulation_verblijf_limits') }}
+),
+
+getelde_dagen as (
+    -- stay days with overnight stay count, and so do weekend and holiday leave days (R-N1541-4)
+    select
+        institution,
+        client_id,
+        datum,
+        max(is_verblijf) as is_verblijf
+    from (
+        select
+            institution,
+            client_id,
+            datum,
+            1 as is_verblijf
+        from verblijfsdagen
+        where met_overnachting
+        union all
+        select
+            institution,
+            client_id,
+            datum,
+            0 as is_verblijf
+        from verlofdagen
+        where telt_als_verblijfsdag
+    ) as dagen
+    group by institution, client_id, datum
+),
+
+onderbrekingen as (
+    -- the days between two counted days are an interruption; they never count themselves (R-N1541-3)
+    select
+        *,
+        {{ dbt.datediff(
+            'lag(datum) over (partition by institution, client_id order by datum)', 'datum', 'day') }} - 1
+            as onderbreking_dagen
+    from getelde_dagen
+),
+
+perioden as (
+    -- an interruption longer than the allowed one ends the period; counting restarts at 1 (R-N1541-5)
+    select
+        o.*,
+        sum(case when o.onderbreking_dagen is null or o.onderbreking_dagen > l.max_onderbreking_dagen then 1 else 0 end)
+            over (partition by o.institution, o.client_id order by o.datum rows unbounded preceding) as periode
+    from onderbrekingen as o
+    inner join limieten as l on o.datum between l.valid_from and l.valid_to
+),
+
+genummerd as (
+    select
+        p.*,
+        row_number() over (partition by p.institution, p.client_id, p.periode order by p.datum) as dagnummer,
+        l.max_ononderbroken_dagen
+    from perioden as p
+    inner join limieten as l on p.datum between l.valid_from and l.valid_to
+),
+
+over_limiet as (
+    -- every counted day past the limit; the first is the cut-off, even when it is a leave day (R-N1541-8)
+    select *
+    from genummerd
+    where dagnummer > max_ononderbroken_dagen
+),
+
+per_dbc as (
+    -- the DBC a day belongs to is the one open on that day (counting runs across DBCs, R-N1541-6)
+    select
+        d.institution,
+        d.dbc_id,
+        min(o.datum) as eerste_onrechtmatige_dag
+    from over_limiet as o
+    inner join dbcs as d
+        on
+            o.institution = d.institution
+            and o.client_id = d.client_id
+            and o.datum between d.begindatum and coalesce(d.einddatum, o.datum)
+    group by d.institution, d.dbc_id
+),
+
+onrechtmatig_verblijf as (
+    -- the stay deelprestaties (days) on the DBC from the cut-off on: selection step 3
+    select
+        p.institution,
+        p.dbc_id,
+        count(*) as onrechtmatige_verblijfsdagen,
+        count(distinct v.deelprestatie_id) as onrechtmatige_deelprestaties,
+        sum(v.dagwaarde) as onrechtmatige_verblijfswaarde
+    from per_dbc as p
+    inner join verblijfsdagen as v
+        on p.institution = v.institution and p.dbc_id = v.dbc_id and p.eerste_onrechtmatige_dag <= v.datum
+    inner join over_limiet as o
+        on v.institution = o.institution and v.client_id = o.client_id and v.datum = o.datum
+    where v.met_overnachting
+    group by p.institution, p.dbc_id
+),
+
+minuten as (
+    -- the time registrations that remain when those from the cut-off on are removed
+    select
+        p.institution,
+        p.dbc_id,
+        coalesce(sum(t.minuten), 0) as minuten_totaal,
+        coalesce(sum(case when t.datum < p.eerste_onrechtmatige_dag then t.minuten else 0 end), 0)
+            as minuten_na_correctie
+    from per_dbc as p
+    left join tijdschrijf as t on p.institution = t.institution and p.dbc_id = t.dbc_id
+    group by p.institution, p.dbc_id
+),
+
+beoordeeld as (
+    select
+        d.institution,
+        d.dbc_id,
+        d.client_id,
+        d.bsn_pseudoniem,
+        d.uzovi,
+        d.openingsjaar as kader_jaar,
+        d.begindatum as dbc_begindatum,
+        d.einddatum as dbc_einddatum,
+        p.eerste_onrechtmatige_dag,
+        {{ dbt.dateadd('day', -1, 'p.eerste_onrechtmatige_dag') }} as nieuwe_einddatum,
+        p.eerste_onrechtmatige_dag = d.begindatum as is_dbc_geheel_onrechtmatig,
+        v.onrechtmatige_verblijfsdagen,
+        v.onrechtmatige_deelprestaties,
+        v.onrechtmatige_verblijfswaarde,
+        m.minuten_totaal,
+        m.minuten_na_correctie,
+        d.dbc_bedrag as dbc_bedrag_huidig,
+        -- the product re-derived from the remaining minutes; a DBC that starts on the cut-off is void (I-17)
+        case when p.eerste_onrechtmatige_dag = d.begindatum then 0 else t.tarief end as dbc_bedrag_na_correctie
+    from per_dbc as p
+    inner join dbcs as d on p.institution = d.institution and p.dbc_id = d.dbc_id
+    inner join onrechtmatig_verblijf as v on p.institution = v.institution and p.dbc_id = v.dbc_id
+    inner join minuten as m on p.institution = m.institution and p.dbc_id = m.dbc_id
+    left join tarieven as t
+        on d.openingsjaar = t.jaar and m.minuten_na_correctie between t.minuten_van and t.minuten_tot
+),
+
+final as (
+    -- explicit types: BI tools read this table through an enforced contract
+    select
+        'N1541' as norm_id,
+        institution,
+        dbc_id,
+        client_id,
+        bsn_pseudoniem,
+        uzovi,
+        cast(kader_jaar as bigint) as kader_jaar,
+        dbc_begindatum,
+        dbc_einddatum,
+        eerste_onrechtmatige_dag,
+        cast(nieuwe_einddatum as date) as nieuwe_einddatum,
+        is_dbc_geheel_onrechtmatig,
+        cast(onrechtmatige_verblijfsdagen as bigint) as onrechtmatige_verblijfsdagen,
+        cast(onrechtmatige_deelprestaties as bigint) as onrechtmatige_deelprestaties,
+        cast(onrechtmatige_verblijfswaarde as decimal(18, 2)) as onrechtmatige_verblijfswaarde,
+        cast(minuten_totaal as bigint) as minuten_totaal,
+        cast(minuten_na_correctie as bigint) as minuten_na_correctie,
+        cast(dbc_bedrag_huidig as decimal(18, 2)) as dbc_bedrag_huidig,
+        cast(dbc_bedrag_na_correctie as decimal(18, 2)) as dbc_bedrag_na_correctie,
+        cast(greatest(dbc_bedrag_huidig - dbc_bedrag_na_correctie, 0) as decimal(18, 2)) as waardevermindering_dbc,
+        cast(
+            onrechtmatige_verblijfswaarde + greatest(dbc_bedrag_huidig - dbc_bedrag_na_correctie, 0)
+            as decimal(18, 2)
+        ) as financiele_impact,
+        'Einddatum DBC wijzigen naar ' || cast(cast(nieuwe_einddatum as date) as varchar)
+        || '; ' || cast(onrechtmatige_verblijfsdagen as varchar) || ' verblijfsdagen vanaf '
+        || cast(eerste_onrechtmatige_dag as varchar) || ' crediteren' as voorgestelde_correctie,
+        {{ dbt.current_timestamp() }} as built_at
+    from beoordeeld
+)
+
+select * from final
