@@ -46,7 +46,7 @@ test: venv lint test-warehouse pytest
 lint: venv
 	$(BIN)/ruff check normenkader
 	$(BIN)/normenkader contract --check
-	NORMENKADER_DB=:memory: $(BIN)/sqlfluff lint models analyses --processes 2
+	NORMENKADER_DB=:memory: $(BIN)/sqlfluff lint models analyses tests --processes 2
 
 test-warehouse: venv
 	rm -rf $(CI_DIR)

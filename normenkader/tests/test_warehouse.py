@@ -96,3 +96,33 @@ def test_real_target_without_key_fails_clearly(warehouse, monkeypatch):
                    check=False)
     assert proc.returncode != 0
     assert "NORMENKADER_PSEUDONYM_KEY is not set" in proc.stdout
+
+
+def test_injected_lines_get_their_onderzoeksmassa_verdict(warehouse):
+    expected = {t["factuurregel_id"]: (t["expected_in_onderzoeksmassa"] == "true", t["expected_reason"] or None)
+                for t in _truth_lines(warehouse)}
+    got = {r[0]: (r[1], r[2]) for r in warehouse.query("""select factuurregel_id, is_in_onderzoeksmassa,
+        uitsluitingsreden from intermediate.int_factuurregels_beoordeeld where factuurregel_id like 'FRINJ%'""")}
+    assert got == expected
+
+
+def test_onderzoeksmassa_counts_herdeclaraties_at_book_value(warehouse):
+    expected: dict[tuple[str, int], Decimal] = defaultdict(Decimal)
+    for t in _truth_lines(warehouse):
+        if t["expected_in_onderzoeksmassa"] == "true":
+            expected[(t["subtraject_id"], int(t["expected_boekjaar"]))] += Decimal(t["bedrag"])
+    got = {(s, y): v for s, y, v in warehouse.query("""select subtraject_id, boekjaar, sum(bedrag)
+        from intermediate.int_factuurregels_in_onderzoeksmassa where subtraject_id like 'SINJ%' group by all""")}
+    assert got == dict(expected)
+    assert got[("SINJ01", 2024)] == 20 and got[("SINJ02", 2024)] == -100  # BRIEF 4.1 and its variant
+
+
+def test_declarabele_massa_overview_adds_up_to_the_mass(warehouse):
+    lines, value = warehouse.query("""select count(*), sum(bedrag)
+        from intermediate.int_factuurregels_in_onderzoeksmassa""")[0]
+    assert warehouse.query("select sum(aantal_regels), sum(boekwaarde) from massa.rpt_declarabele_massa") == [
+        (lines, value)]
+    # every book year delivered has both DBC and OZP mass, from at least four insurers
+    per_year = warehouse.query("""select boekjaar, count(distinct producttype), count(distinct uzovi)
+        from massa.rpt_declarabele_massa where boekjaar between 2023 and 2024 group by boekjaar order by boekjaar""")
+    assert [(y, p >= 2, u >= 4) for y, p, u in per_year] == [(2023, True, True), (2024, True, True)]
