@@ -151,13 +151,47 @@ def generate_msz(g: Generator, contract: Contract, scale: float, peildatum: str,
         "boekjaar": g.write_extract(e("boekjaar"), folder, " union all ".join(
             f"select {y} as boekjaar, date '{d}' as sluitdatum" for y, d in BOEKJAAR_SLUITDATUM.items()), "boekjaar"),
     }
-    # The hospital's own control totals for this delivery (R-AS-1), as its system counts them.
+    # The hospital's own control totals for this delivery, as its system counts them: source counts (R-AS-1)
+    # and the declarable mass per book year, jaarlaag, insurer and DBC/OZP (R-AS-2).
+    _hospital_declarable_mass(g)
     counts["controle_totaal"] = g.write_extract(e("controle_totaal"), folder, f"""
         select 'aantal_dbc' as meting, null as boekjaar, null as jaarlaag, null as uzovi, null as producttype,
             {counts['subtraject']} as aantal, null as bedrag
         union all select 'aantal_verrichtingen', null, null, null, null, {counts['zorgactiviteit']}, null
-        union all select 'aantal_afspraken', null, null, null, null, {counts['afspraak']}, null""", "meting")
+        union all select 'aantal_afspraken', null, null, null, null, {counts['afspraak']}, null
+        union all select 'declarabele_massa', boekjaar, jaarlaag, uzovi, producttype, aantal, bedrag
+        from hospital_mass""", "meting, boekjaar, jaarlaag, uzovi, producttype")
     return counts
+
+
+def _hospital_declarable_mass(g: Generator) -> None:
+    """The hospital's declarable mass, computed from the generator's own tables (not from the warehouse):
+    insurer lines in the Handreiking, not rejected, DBC lines with a 14-17 code that is not 8 long, OZP lines
+    by the OZP rule, jaarlaag Y-1 or Y of book year Y, book value (credits negative)."""
+    closing = " ".join(f"when factuurdatum < date '{d}' then {y}" for y, d in sorted(BOEKJAAR_SLUITDATUM.items()))
+    insurers = ", ".join(f"'{u}'" for u in UZOVI_SHARE)
+    g.sql("hospital_mass", f"""
+        with typed as (
+            select l.*, case {closing} else {max(BOEKJAAR_SLUITDATUM) + 1} end as boekjaar,
+                case when l.zorgactiviteit_id is not null then year(a.datum)
+                     else year(s.end_raw) end as jaarlaag,
+                case when l.zorgactiviteit_id is null then 'DBC'
+                     when l.declaratiecode is not null and l.verrichting_soort in ('1ste-lijns', 'WDS', 'OZP')
+                      and (l.tarieftype in (12, 14, 15, 16, 17)
+                           or (l.tarieftype in (10, 11, 13, 20, 25, 30) and s.zorgtype not in ('11', '21', '13')))
+                     then 'OZP' end as producttype
+            from lines l
+            join sub s using (subtraject_id)
+            left join act a using (zorgactiviteit_id)
+            where l.financier_code in ({insurers}) and l.vecozo_status <> 'afgewezen'
+        )
+        select boekjaar, jaarlaag, financier_code as uzovi, producttype, count(*) as aantal, sum(bedrag) as bedrag
+        from typed
+        where (producttype = 'OZP'
+               or (producttype = 'DBC' and left(verrichtingcode, 2) in ('14', '15', '16', '17')
+                   and length(verrichtingcode) <> 8))
+          and jaarlaag between boekjaar - 1 and boekjaar
+        group by all""")
 
 
 def _invoice_lines(g: Generator, peil: str) -> None:

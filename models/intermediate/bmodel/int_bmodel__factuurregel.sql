@@ -54,6 +54,9 @@ select
     r.vecozo_retourcode,
     r.vecozo_status = 'afgewezen' as is_vecozo_afgewezen,
     r.gecorrigeerd_factuurregel_id,
+    -- massa B: a line whose product is not in the data model (R-AS-5)
+    (s.subtraject_id is not null and r.zorgactiviteit_id is null) or a.zorgactiviteit_id is not null
+        as is_gekoppeld_aan_product,
     b.boekjaar,
     -- the jaarlaag: the closing year of the DBC, or the year the OZP activity was performed (R-OM-2)
     case

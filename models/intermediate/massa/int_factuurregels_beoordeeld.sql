@@ -60,6 +60,7 @@ beoordeeld as (
             when producttype = 'DBC' and left(verrichtingcode, 2) not in ('14', '15', '16', '17')
                 then 'verrichtingcode_niet_declarabel'
             when producttype = 'DBC' and {{ dbt.length('verrichtingcode') }} = 8 then 'verrichtingcode_8_tekens'
+            when not is_gekoppeld_aan_product then 'niet_gekoppeld_aan_product'
             when jaarlaag is null or jaarlaag not between boekjaar - 1 and boekjaar then 'jaarlaag_buiten_onderzoek'
         end as uitsluitingsreden
     from geclassificeerd
@@ -85,6 +86,7 @@ select
     end as segment,
     tarieftype,
     bedrag,
+    is_gekoppeld_aan_product,
     uitsluitingsreden is null as is_in_onderzoeksmassa,
     uitsluitingsreden
 from beoordeeld

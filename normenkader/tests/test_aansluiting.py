@@ -1,0 +1,52 @@
+"""The massa-aansluiting: the clean delivery reconciles cell by cell; a delivery missing 2% of its invoice lines
+fails the build on the tolerance test, which names the cell, both values and the difference."""
+
+from __future__ import annotations
+
+import re
+import shutil
+
+import pytest
+
+from normenkader.generate import HOSPITAL, generate
+from normenkader.load import load
+from normenkader.warehouse import run_dbt
+
+PEIL = "2025-03-01"
+
+
+def test_clean_delivery_reconciles_in_every_cell(warehouse):
+    rows = warehouse.query("select stap, status, count(*) from massa.rpt_massa_aansluiting group by all order by all")
+    assert rows[0][:2] == ("bronaantallen", "ok") and rows[0][2] == 3
+    assert {(s, st) for s, st, _ in rows} == {("bronaantallen", "ok"), ("declarabele_massa", "ok")}
+    cells = warehouse.query("select count(*) from massa.rpt_massa_aansluiting where stap = 'declarabele_massa'")[0][0]
+    assert cells > 50
+    assert warehouse.query("select max(aandeel_b) from massa.rpt_massa_ab") == [(0.0,)]
+
+
+@pytest.fixture(scope="module")
+def two_percent_missing(tmp_path_factory):
+    root = tmp_path_factory.mktemp("aansluiting")
+    generate(0.01, 9, root / "d", echo=lambda *x: None)
+    shutil.rmtree(root / "d" / "_truth")
+    path = root / "d" / HOSPITAL / PEIL / "factuurregel.csv"
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    kept = [line for i, line in enumerate(lines) if i == 0 or i % 50 != 0]  # every 50th line: 2%
+    path.write_text("".join(kept), encoding="utf-8")
+    load(root / "d", root / "wh.duckdb", echo=lambda *x: None)
+    proc = run_dbt(["build", "--select", "+rpt_massa_aansluiting"], root / "wh.duckdb", check=False)
+    return proc, len(lines) - len(kept)
+
+
+def test_missing_lines_fail_the_build_naming_the_cell(two_percent_missing):
+    proc, removed = two_percent_missing
+    assert removed > 150
+    assert proc.returncode != 0
+    assert re.search(r"FAIL \d+ massa_aansluiting_zonder_afwijking", proc.stdout)
+    named = re.findall(r"massa-aansluiting afwijking: declarabele_massa boekjaar (\d{4}) jaarlaag "
+                       r"(\d{4}) uzovi (\d{4}) (DBC|OZP) \((aantal|bedrag)\): warehouse (\S+), instelling (\S+), "
+                       r"verschil (\S+) \((\d+\.\d\d)%\)", proc.stdout)
+    assert named, proc.stdout[-3000:]
+    for *_, warehouse_value, institution_value, difference, pct in named:
+        assert float(warehouse_value) - float(institution_value) == pytest.approx(float(difference))
+        assert float(pct) >= 1.0
