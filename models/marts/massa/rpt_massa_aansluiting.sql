@@ -110,31 +110,24 @@ massa_cellen as (
 ),
 
 massa_per_maat as (
-    select
-        institution,
-        'declarabele_massa' as stap,
-        'declarabele_massa' as meting,
-        boekjaar,
-        jaarlaag,
-        uzovi,
-        producttype,
-        'aantal' as maat,
-        cast(aantal_warehouse as decimal(18, 2)) as waarde_warehouse,
-        cast(aantal_instelling as decimal(18, 2)) as waarde_instelling
-    from massa_cellen
-    union all
-    select
-        institution,
-        'declarabele_massa' as stap,
-        'declarabele_massa' as meting,
-        boekjaar,
-        jaarlaag,
-        uzovi,
-        producttype,
-        'bedrag' as maat,
-        cast(bedrag_warehouse as decimal(18, 2)) as waarde_warehouse,
-        cast(bedrag_instelling as decimal(18, 2)) as waarde_instelling
-    from massa_cellen
+    -- one row per cell and measure: the count and the euros are reconciled alike
+    {%- for maat in ['aantal', 'bedrag'] %}
+        select
+            institution,
+            'declarabele_massa' as stap,
+            'declarabele_massa' as meting,
+            boekjaar,
+            jaarlaag,
+            uzovi,
+            producttype,
+            '{{ maat }}' as maat,
+            cast({{ maat }}_warehouse as decimal(18, 2)) as waarde_warehouse,
+            cast({{ maat }}_instelling as decimal(18, 2)) as waarde_instelling
+        from massa_cellen
+        {%- if not loop.last %}
+            union all
+        {%- endif %}
+    {%- endfor %}
 ),
 
 cellen as (
