@@ -13,7 +13,7 @@ NORMENKADER_DB ?= data/normenkader.duckdb
 CI_DIR := data/ci
 export DBT_PROFILES_DIR := $(CURDIR)/profiles
 
-.PHONY: venv build generate load dbt-build docs test lint test-warehouse pytest bench clean
+.PHONY: venv build docs export test lint test-warehouse pytest bench clean
 
 $(STAMP): requirements.lock pyproject.toml
 	@test -n "$(PYTHON)" || { echo "error: Python 3.11 is needed (python3.11 or python3 on PATH)"; exit 1; }
@@ -39,6 +39,9 @@ build: venv
 docs: venv
 	NORMENKADER_DB=$(NORMENKADER_DB) $(BIN)/dbt docs generate --quiet
 	@echo "Documentation: $(abspath target/index.html)"
+
+export: venv
+	$(BIN)/normenkader export --db $(NORMENKADER_DB) --out data/exports
 
 ## test: lint, contract render check, a small warehouse with every dbt test, docs, pytest
 test: venv lint test-warehouse pytest

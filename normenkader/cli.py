@@ -23,6 +23,9 @@ def main(argv: list[str] | None = None) -> int:
     ld.add_argument("--db", type=Path, default=Path(DEFAULT_DB))
     ct = sub.add_parser("contract", help="render docs/data-contract.md and the staging model YAML from the contract")
     ct.add_argument("--check", action="store_true", help="fail if the rendered files are out of date")
+    ex = sub.add_parser("export", help="write the declarable mass and the massa-aansluiting as xlsx per institution")
+    ex.add_argument("--db", type=Path, default=Path(DEFAULT_DB))
+    ex.add_argument("--out", type=Path, default=Path("data/exports"))
     bn = sub.add_parser("bench", help="time generation, load and dbt build; append figures to docs/benchmarks.md")
     bn.add_argument("--scales", type=float, nargs="+", default=[0.1, 1.0])
     bn.add_argument("--workdir", type=Path, default=Path("data/bench"))
@@ -41,6 +44,11 @@ def main(argv: list[str] | None = None) -> int:
         except DeliveryError as exc:
             print(f"error: {exc}", file=sys.stderr)
             return 2
+        return 0
+    if args.cmd == "export":
+        from normenkader.export import export_massa
+
+        export_massa(args.db, args.out)
         return 0
     if args.cmd == "bench":
         from normenkader.bench import run_bench

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
+import yaml
 
 from normenkader import PROJECT_ROOT
 
@@ -77,3 +78,26 @@ def test_staging_reads_no_other_staging_model_but_the_delivery_selection(manifes
 def test_marts_have_enforced_contracts(manifest):
     marts = [n for n in _models(manifest).values() if n["original_file_path"].startswith("models/marts/")]
     assert marts and all(n["config"]["contract"]["enforced"] for n in marts)
+
+
+class _StrictLoader(yaml.SafeLoader):
+    """A YAML loader that refuses duplicate keys (PyYAML, and so dbt, silently keep the last one)."""
+
+
+def _no_duplicates(loader, node, deep=False):
+    keys = [loader.construct_object(k, deep=deep) for k, _ in node.value]
+    duplicates = {k for k in keys if keys.count(k) > 1}
+    if duplicates:
+        raise yaml.constructor.ConstructorError(None, None, f"duplicate keys {sorted(duplicates)}", node.start_mark)
+    return loader.construct_mapping(node, deep=deep)
+
+
+_StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _no_duplicates)
+
+
+def test_no_yaml_file_repeats_a_key():
+    files = [p for d in ("models", "seeds", "profiles") for p in (PROJECT_ROOT / d).rglob("*.yml")]
+    files.append(PROJECT_ROOT / "dbt_project.yml")
+    assert len(files) > 8
+    for path in files:
+        yaml.load(path.read_text(encoding="utf-8"), Loader=_StrictLoader)  # raises on a repeated key
