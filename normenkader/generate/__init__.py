@@ -25,8 +25,9 @@ def generate(scale: float, seed: int, out: Path, peildatum: str = DEFAULT_PEILDA
     if scale <= 0:
         raise ValueError("scale must be positive")
     contract = load_contract()
-    for sub in (HOSPITAL, GGZ_PROVIDER, "_truth"):
-        shutil.rmtree(out / sub, ignore_errors=True)
+    # only this peildatum's deliveries are replaced: an earlier (proef) delivery in the same root stays
+    for folder in (out / HOSPITAL / peildatum, out / GGZ_PROVIDER / peildatum, out / "_truth"):
+        shutil.rmtree(folder, ignore_errors=True)
     started = time.perf_counter()
     g = Generator(seed=seed, out=out, echo=echo)
     echo(f"generating scale {scale} seed {seed} peildatum {peildatum} into {out}")

@@ -38,6 +38,11 @@ MONTHS = 30  # 2022-07 .. 2024-12
 BOEKJAAR_SLUITDATUM = {2022: "2023-02-03", 2023: "2024-02-02", 2024: "2025-02-07"}
 
 
+def closed_years(peildatum: str) -> dict[int, str]:
+    """The book years the hospital has closed by the peildatum (a proef delivery may precede a sluitdatum)."""
+    return {y: d for y, d in BOEKJAAR_SLUITDATUM.items() if d < peildatum}
+
+
 def generate_msz(g: Generator, contract: Contract, scale: float, peildatum: str, folder: Path) -> dict[str, int]:
     n_pat = max(200, round(200_000 * scale))
     n_sub = max(300, round(300_000 * scale))
@@ -149,11 +154,12 @@ def generate_msz(g: Generator, contract: Contract, scale: float, peildatum: str,
                 and f.factuurdatum = l.factuurdatum
                 and f.factuursoort = case when l.bedrag < 0 then 'credit' else 'debet' end""", "factuurregel_id"),
         "boekjaar": g.write_extract(e("boekjaar"), folder, " union all ".join(
-            f"select {y} as boekjaar, date '{d}' as sluitdatum" for y, d in BOEKJAAR_SLUITDATUM.items()), "boekjaar"),
+            f"select {y} as boekjaar, date '{d}' as sluitdatum" for y, d in closed_years(peildatum).items()),
+            "boekjaar"),
     }
     # The hospital's own control totals for this delivery, as its system counts them: source counts (R-AS-1)
     # and the declarable mass per book year, jaarlaag, insurer and DBC/OZP (R-AS-2).
-    _hospital_declarable_mass(g)
+    _hospital_declarable_mass(g, closed_years(peildatum))
     counts["controle_totaal"] = g.write_extract(e("controle_totaal"), folder, f"""
         select 'aantal_dbc' as meting, null as boekjaar, null as jaarlaag, null as uzovi, null as producttype,
             {counts['subtraject']} as aantal, null as bedrag
@@ -164,15 +170,15 @@ def generate_msz(g: Generator, contract: Contract, scale: float, peildatum: str,
     return counts
 
 
-def _hospital_declarable_mass(g: Generator) -> None:
+def _hospital_declarable_mass(g: Generator, closed: dict[int, str]) -> None:
     """The hospital's declarable mass, computed from the generator's own tables (not from the warehouse):
     insurer lines in the Handreiking, not rejected, DBC lines with a 14-17 code that is not 8 long, OZP lines
     by the OZP rule, jaarlaag Y-1 or Y of book year Y, book value (credits negative)."""
-    closing = " ".join(f"when factuurdatum < date '{d}' then {y}" for y, d in sorted(BOEKJAAR_SLUITDATUM.items()))
+    closing = " ".join(f"when factuurdatum < date '{d}' then {y}" for y, d in sorted(closed.items()))
     insurers = ", ".join(f"'{u}'" for u in UZOVI_SHARE)
     g.sql("hospital_mass", f"""
         with typed as (
-            select l.*, case {closing} else {max(BOEKJAAR_SLUITDATUM) + 1} end as boekjaar,
+            select l.*, case {closing} else {max(closed) + 1} end as boekjaar,
                 case when l.zorgactiviteit_id is not null then year(a.datum)
                      else year(s.end_raw) end as jaarlaag,
                 case when l.zorgactiviteit_id is null then 'DBC'
