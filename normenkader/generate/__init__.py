@@ -1,8 +1,9 @@
 """Synthetic deliveries with known truths: `python -m normenkader.generate --scale S --seed N --out DIR`.
 
 Writes `<out>/<institution>/<peildatum>/<extract>.csv` for one hospital (MSZ) and one GGZ provider, and
-`<out>/_truth/*.csv` listing every injected scenario with the outcome it was constructed to have.
-The same arguments give byte-identical files.
+`<out>/_truth/*.csv` listing every injected scenario with the outcome it was constructed to have (the truth of
+the delivery generated last; another peildatum in the same root keeps its files). The same arguments give
+byte-identical files.
 """
 
 from __future__ import annotations
