@@ -91,22 +91,21 @@ class Generator:
         path = folder / extract.file_name
         cols = ", ".join(_format_column(c.name, c.type) for c in extract.columns)
         started = time.perf_counter()
-        self.con.execute(
+        # COPY returns the number of rows it wrote: the query runs once
+        n = self.con.execute(
             f"""copy (select {cols} from ({query}) order by {order_by}) to '{path}'
                 (format csv, delimiter '|', quote '"', escape '"', force_quote *, header true)"""
-        )
-        n = self.con.execute(f"select count(*) from ({query})").fetchone()[0]
+        ).fetchone()[0]
         self.echo(f"  {extract.name:<22} {n:>10,} rows  {time.perf_counter() - started:6.1f}s")
         return n
 
     def write_truth(self, name: str, query: str, order_by: str) -> int:
         folder = self.out / "_truth"
         folder.mkdir(parents=True, exist_ok=True)
-        self.con.execute(
+        return self.con.execute(
             f"copy (select * from ({query}) order by {order_by}) to '{folder / (name + '.csv')}'"
             " (format csv, header true)"
-        )
-        return self.con.execute(f"select count(*) from ({query})").fetchone()[0]
+        ).fetchone()[0]
 
 
 def _format_column(name: str, ctype: str) -> str:
