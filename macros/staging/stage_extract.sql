@@ -72,24 +72,35 @@ typed as (
     from trimmed as t
 ),
 
+errors as (
+    -- each column's contract break (or NULL), computed once and used for both the reasons and the column list
+    select
+        *
+        {%- for name, col in node.columns.items() %},
+        {{ column_error(name, col) }} as "{{ name }}__error"
+        {%- endfor %},
+        case when _key_occurrence > 1
+            then 'duplicate key {{ key | join(", ") }} (first at line ' || cast(_key_first_line as varchar) || ')'
+        end as _key__error
+    from typed
+),
+
 checked as (
     select
         *,
         concat_ws('; '
-            {%- for name, col in node.columns.items() %},
-            {{ column_error(name, col) }}
+            {%- for name in node.columns %},
+            "{{ name }}__error"
             {%- endfor %},
-            case when _key_occurrence > 1
-                then 'duplicate key {{ key | join(", ") }} (first at line ' || cast(_key_first_line as varchar) || ')'
-            end
+            _key__error
         ) as _errors,
         concat_ws(', '
-            {%- for name, col in node.columns.items() %},
-            case when {{ column_error(name, col) }} is not null then '{{ name }}' end
+            {%- for name in node.columns %},
+            case when "{{ name }}__error" is not null then '{{ name }}' end
             {%- endfor %},
-            case when _key_occurrence > 1 then '{{ key | join(", ") }}' end
+            case when _key__error is not null then '{{ key | join(", ") }}' end
         ) as _error_columns
-    from typed
+    from errors
 )
 
 select
