@@ -14,12 +14,15 @@ def dbt_executable() -> str:
     return str(Path(sys.executable).with_name("dbt"))
 
 
-def run_dbt(args: list[str], db_path: Path, extra_env: dict[str, str] | None = None,
-            check: bool = True) -> subprocess.CompletedProcess:
+def dbt_env(db_path: Path) -> dict[str, str]:
+    """The environment under which dbt (and the loader) work on the DuckDB file db_path."""
+    return {**os.environ, "NORMENKADER_DB": str(db_path), "DBT_PROFILES_DIR": str(PROJECT_ROOT / "profiles")}
+
+
+def run_dbt(args: list[str], db_path: Path, check: bool = True) -> subprocess.CompletedProcess:
     """Run `dbt <args>` on the DuckDB file db_path with the project's profiles; output is captured."""
-    env = {**os.environ, "NORMENKADER_DB": str(db_path), "DBT_PROFILES_DIR": str(PROJECT_ROOT / "profiles"),
-           **(extra_env or {})}
-    proc = subprocess.run([dbt_executable(), *args], cwd=PROJECT_ROOT, env=env, capture_output=True, text=True)
+    proc = subprocess.run([dbt_executable(), *args], cwd=PROJECT_ROOT, env=dbt_env(db_path), capture_output=True,
+                          text=True)
     if check and proc.returncode != 0:
         raise RuntimeError(
             f"dbt {' '.join(args)} failed ({proc.returncode}):\n{proc.stdout[-6000:]}{proc.stderr[-2000:]}")
