@@ -19,10 +19,7 @@ select
     s.zorgproduct,
     s.declaratiecode,
     -- the declaratiecode's first two digits: 14/16 segment A (NZa price), 15/17 segment B (negotiated)
-    case
-        when left(s.declaratiecode, 2) in ('14', '16') then 'A'
-        when left(s.declaratiecode, 2) in ('15', '17') then 'B'
-    end as segment,
+    {{ declaratiecode_segment('s.declaratiecode') }} as segment,
     -- 14/15 insured care (basic package), 16/17 not insured
     case when s.declaratiecode is not null then left(s.declaratiecode, 2) in ('14', '15') end as is_verzekerde_zorg,
     s.begindatum,

@@ -80,10 +80,7 @@ select
     factuurdatum,
     verrichtingcode,
     afgeleide_declaratiecode,
-    case
-        when left(afgeleide_declaratiecode, 2) in ('14', '16') then 'A'
-        when left(afgeleide_declaratiecode, 2) in ('15', '17') then 'B'
-    end as segment,
+    {{ declaratiecode_segment('afgeleide_declaratiecode') }} as segment,
     tarieftype,
     bedrag,
     is_gekoppeld_aan_product,

@@ -7,18 +7,6 @@ deliveries as (
     select * from {{ ref('stg_delivery__selected') }}
 ),
 
-subtrajecten as (
-    select * from {{ ref('stg_msz__subtraject') }}
-),
-
-activiteiten as (
-    select * from {{ ref('stg_msz__zorgactiviteit') }}
-),
-
-afspraken as (
-    select * from {{ ref('stg_msz__afspraak') }}
-),
-
 massa as (
     select * from {{ ref('int_factuurregels_in_onderzoeksmassa') }}
 ),
@@ -34,27 +22,8 @@ controle_massa as (
 ),
 
 bron_warehouse as (
-    -- step 1 (R-AS-1): the same counts as analyses/bronaantallen.sql, per institution
-    select
-        _institution as institution,
-        'aantal_dbc' as meting,
-        count(*) as waarde
-    from subtrajecten
-    group by _institution
-    union all
-    select
-        _institution as institution,
-        'aantal_verrichtingen' as meting,
-        count(*) as waarde
-    from activiteiten
-    group by _institution
-    union all
-    select
-        _institution as institution,
-        'aantal_afspraken' as meting,
-        count(*) as waarde
-    from afspraken
-    group by _institution
+    -- step 1 (R-AS-1): the definition of analyses/bronaantallen.sql
+    {{ bronaantallen() }}
 ),
 
 bron as (
