@@ -8,6 +8,10 @@ subtrajecten as (
 
 specialismen as (
     select * from {{ ref('ref_specialisme') }}
+),
+
+codes as (
+    select * from {{ ref('ref_zorgactiviteit') }}
 )
 
 select
@@ -23,7 +27,13 @@ select
     a.aantal,
     a.uitvoerend_specialisme,
     -- support specialisms (radiology, lab, ...) perform activities on other specialisms' subtrajecten
-    coalesce(sp.is_ondersteunend, false) as is_ondersteunend_specialisme
+    coalesce(sp.is_ondersteunend, false) as is_ondersteunend_specialisme,
+    -- the properties the norms read; an unknown code has none of them (a warning test lists unknown codes)
+    c.zorgactiviteit_code is not null as is_bekende_code,
+    coalesce(c.is_operatief, false) as is_operatief,
+    coalesce(c.is_verpleegdag, false) as is_verpleegdag,
+    coalesce(c.is_eigen_zorgprofiel, false) as is_eigen_zorgprofiel
 from activiteiten as a
 left join subtrajecten as s on a._institution = s.institution and a.subtraject_id = s.subtraject_id
 left join specialismen as sp on a.uitvoerend_specialisme = sp.specialisme
+left join codes as c on a.zorgactiviteit_code = c.zorgactiviteit_code
