@@ -11,14 +11,6 @@ dbcs as (
     select * from {{ ref('int_bmodel__ggz_dbc') }}
 ),
 
-tijdschrijf as (
-    select * from {{ ref('int_bmodel__ggz_tijdschrijf') }}
-),
-
-tarieven as (
-    select * from {{ ref('ref_ggz_dbc_tarief') }}
-),
-
 limieten as (
     -- the limit is the one in force on the day judged: 365 up to 2017, 1,095 from 2018 (R-N1541-2)
     select * from {{ ref('regulation_verblijf_limits') }}
@@ -119,17 +111,17 @@ onrechtmatig_verblijf as (
     group by p.institution, p.dbc_id
 ),
 
-minuten as (
-    -- the time registrations that remain when those from the cut-off on are removed
+afkap as (
     select
-        p.institution,
-        p.dbc_id,
-        coalesce(sum(t.minuten), 0) as minuten_totaal,
-        coalesce(sum(case when t.datum < p.eerste_onrechtmatige_dag then t.minuten else 0 end), 0)
-            as minuten_na_correctie
-    from per_dbc as p
-    left join tijdschrijf as t on p.institution = t.institution and p.dbc_id = t.dbc_id
-    group by p.institution, p.dbc_id
+        institution,
+        dbc_id,
+        eerste_onrechtmatige_dag as afkapdatum
+    from per_dbc
+),
+
+herafgeleid as (
+    -- the time registrations that remain when those from the cut-off on are removed, and the product they give
+    {{ ggz_dbc_herafleiding('afkap') }}
 ),
 
 beoordeeld as (
@@ -142,23 +134,23 @@ beoordeeld as (
         d.openingsjaar as kader_jaar,
         d.begindatum as dbc_begindatum,
         d.einddatum as dbc_einddatum,
+        d.status = 'gefactureerd' as is_gefactureerd,
         p.eerste_onrechtmatige_dag,
         {{ dbt.dateadd('day', -1, 'p.eerste_onrechtmatige_dag') }} as nieuwe_einddatum,
         p.eerste_onrechtmatige_dag = d.begindatum as is_dbc_geheel_onrechtmatig,
         v.onrechtmatige_verblijfsdagen,
         v.onrechtmatige_deelprestaties,
         v.onrechtmatige_verblijfswaarde,
-        m.minuten_totaal,
-        m.minuten_na_correctie,
+        h.minuten_totaal,
+        h.minuten_na_correctie,
         d.dbc_bedrag as dbc_bedrag_huidig,
         -- the product re-derived from the remaining minutes; a DBC that starts on the cut-off is void (I-17)
-        case when p.eerste_onrechtmatige_dag = d.begindatum then 0 else t.tarief end as dbc_bedrag_na_correctie
+        case when p.eerste_onrechtmatige_dag = d.begindatum then 0 else h.dbc_bedrag_na_correctie end
+            as dbc_bedrag_na_correctie
     from per_dbc as p
     inner join dbcs as d on p.institution = d.institution and p.dbc_id = d.dbc_id
     inner join onrechtmatig_verblijf as v on p.institution = v.institution and p.dbc_id = v.dbc_id
-    inner join minuten as m on p.institution = m.institution and p.dbc_id = m.dbc_id
-    left join tarieven as t
-        on d.openingsjaar = t.jaar and m.minuten_na_correctie between t.minuten_van and t.minuten_tot
+    inner join herafgeleid as h on p.institution = h.institution and p.dbc_id = h.dbc_id
 ),
 
 final as (
@@ -173,6 +165,7 @@ final as (
         cast(kader_jaar as bigint) as kader_jaar,
         dbc_begindatum,
         dbc_einddatum,
+        is_gefactureerd,
         eerste_onrechtmatige_dag,
         cast(nieuwe_einddatum as date) as nieuwe_einddatum,
         is_dbc_geheel_onrechtmatig,

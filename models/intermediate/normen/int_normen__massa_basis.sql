@@ -1,0 +1,51 @@
+-- the mass a norm's financial impact is set against, per institution, sector and year of the care judged:
+-- MSZ the onderzoeksmassa of the jaarlaag (over the book years that hold it), GGZ the DBC mass of the opening year
+with onderzoeksmassa as (
+    select * from {{ ref('int_factuurregels_in_onderzoeksmassa') }}
+),
+
+dbcs as (
+    select * from {{ ref('int_bmodel__ggz_dbc') }}
+),
+
+verblijf as (
+    select * from {{ ref('stg_ggz__verblijf') }}
+),
+
+msz as (
+    select
+        institution,
+        'MSZ' as sector,
+        jaarlaag as jaar,
+        'onderzoeksmassa jaarlaag' as massa_soort,
+        count(*) as massa_aantal,
+        sum(bedrag) as massa_bedrag
+    from onderzoeksmassa
+    group by institution, jaarlaag
+),
+
+verblijf_per_dbc as (
+    select
+        _institution as institution,
+        dbc_id,
+        sum(bedrag) as verblijf_bedrag
+    from verblijf
+    group by _institution, dbc_id
+),
+
+ggz as (
+    select
+        d.institution,
+        'GGZ' as sector,
+        d.openingsjaar as jaar,
+        'DBC-massa openingsjaar' as massa_soort,
+        count(*) as massa_aantal,
+        sum(coalesce(d.dbc_bedrag, 0) + coalesce(v.verblijf_bedrag, 0)) as massa_bedrag
+    from dbcs as d
+    left join verblijf_per_dbc as v on d.institution = v.institution and d.dbc_id = v.dbc_id
+    group by d.institution, d.openingsjaar
+)
+
+select * from msz
+union all
+select * from ggz

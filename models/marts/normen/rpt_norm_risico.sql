@@ -1,0 +1,71 @@
+-- risicobepaling / stuurinformatie: per framework, year and norm the findings, their impact and the impact as a
+-- share of the mass judged, so an institution can choose its Horizontaal Toezicht norms by risk
+with bevindingen as (
+    select * from {{ ref('fct_norm_bevindingen') }}
+),
+
+kaders as (
+    select * from {{ ref('norm_kader') }}
+),
+
+massa as (
+    select * from {{ ref('int_normen__massa_basis') }}
+),
+
+per_norm as (
+    select
+        institution,
+        sector,
+        norm_id,
+        norm_titel,
+        kader_jaar,
+        count(*) as aantal_bevindingen,
+        sum(case when not is_gefactureerd then 1 else 0 end) as aantal_niet_gefactureerd,
+        sum(financiele_impact) as financiele_impact
+    from bevindingen
+    group by institution, sector, norm_id, norm_titel, kader_jaar
+),
+
+in_kader as (
+    -- a norm counts in every framework that covers the year; a year no framework covers is reported as such
+    select
+        p.*,
+        coalesce(k.kader, '(geen kader)') as kader,
+        k.controlepunt
+    from per_norm as p
+    left join kaders as k
+        on
+            p.norm_id = k.norm_id
+            and p.kader_jaar >= k.jaar_van
+            and (k.jaar_tot is null or p.kader_jaar <= k.jaar_tot)
+),
+
+final as (
+    select
+        i.institution,
+        i.kader,
+        i.controlepunt,
+        cast(i.kader_jaar as bigint) as jaar,
+        i.sector,
+        i.norm_id,
+        i.norm_titel,
+        cast(i.aantal_bevindingen as bigint) as aantal_bevindingen,
+        cast(i.aantal_niet_gefactureerd as bigint) as aantal_niet_gefactureerd,
+        cast(i.financiele_impact as decimal(18, 2)) as financiele_impact,
+        m.massa_soort,
+        cast(m.massa_bedrag as decimal(18, 2)) as massa_bedrag,
+        cast(
+            case when m.massa_bedrag > 0 then i.financiele_impact / m.massa_bedrag end as decimal(18, 8)
+        ) as impact_aandeel,
+        -- the rank of the norm by impact within its framework and year: the first to choose for Horizontaal Toezicht
+        cast(
+            row_number() over (
+                partition by i.institution, i.kader, i.kader_jaar order by i.financiele_impact desc, i.norm_id asc
+            ) as bigint
+        ) as risico_rang,
+        {{ dbt.current_timestamp() }} as built_at
+    from in_kader as i
+    left join massa as m on i.institution = m.institution and i.sector = m.sector and i.kader_jaar = m.jaar
+)
+
+select * from final
