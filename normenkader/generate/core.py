@@ -108,6 +108,16 @@ class Generator:
         ).fetchone()[0]
 
 
+def valid_bsn(base: int) -> str:
+    """The first BSN at or after the 8-digit `base` (9th digit by the elfproef) whose check digit is not 10."""
+    while True:
+        digits = [int(x) for x in f"{base:08d}"]
+        check = sum((9 - p) * d for p, d in enumerate(digits)) % 11
+        if check < 10:
+            return f"{base:08d}{check}"
+        base += 1
+
+
 def _format_column(name: str, ctype: str) -> str:
     if ctype == "decimal":
         return f'cast("{name}" as decimal(12, 2))::varchar as "{name}"'

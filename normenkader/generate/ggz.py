@@ -3,16 +3,20 @@
 Scale 1: ~15,000 clients; 40% have a DBC history (chains of DBCs of at most 365 days), a quarter of those a
 clinical stay (at most 250 days, so no clean stay reaches a limit) with weekend leave; every client has ZPM
 prestaties, 6% ZPM stay days. N1541 cases (BRIEF 4.3 literally, plus random variants around both limits)
-are injected on clients `CINJ…` and their truth is written to `_truth/ggz_n1541_scenarios.csv`.
+are injected on clients `CINJ…` and their truth is written to `_truth/ggz_n1541_scenarios.csv`; DBCs open
+longer than 365 days (N1395) on clients `CLNG…`, truth in `_truth/ggz_n1395_scenarios.csv`. A DBC is invoiced
+(status gefactureerd) unless a scenario says otherwise.
 """
 
 from __future__ import annotations
 
+import csv
+from datetime import date, timedelta
 from pathlib import Path
 
 from normenkader.contract import Contract
 from normenkader.generate import n1541
-from normenkader.generate.core import SEEDS, Generator, pick
+from normenkader.generate.core import SEEDS, Generator, pick, valid_bsn
 from normenkader.generate.msz import UZOVI_SHARE
 
 DBC_TARIEF = SEEDS / "reference" / "ref_ggz_dbc_tarief.csv"
@@ -122,6 +126,7 @@ def generate_ggz(g: Generator, contract: Contract, scale: float, peildatum: str,
             {pick("u(dbc_id || tj, 'ber')", [("GZ-psycholoog", 4), ("psychiater", 2), ("verpleegkundige", 3),
                                            ("SPV", 2)])} as beroep
         from expanded""")
+    _inject_n1395(g)
     # The DBC product follows from the total minutes and the tariffs of its opening year.
     g.sql("dbc", """
         select d.*, t.productgroep_code, t.declaratiecode, t.tarief as dbc_bedrag
@@ -136,8 +141,9 @@ def generate_ggz(g: Generator, contract: Contract, scale: float, peildatum: str,
     e = contract.by_name
     return {
         "ggz_client": g.write_extract(e("ggz_client"), folder, "select * from cl", "client_id"),
-        "ggz_dbc": g.write_extract(e("ggz_dbc"), folder,
-                                   "select *, 'gesloten' as status from dbc", "dbc_id"),
+        "ggz_dbc": g.write_extract(e("ggz_dbc"), folder, f"""
+            select *, case when dbc_id in ({", ".join(f"'{d}'" for d in N1395_NOT_INVOICED)}) then 'gesloten'
+                else 'gefactureerd' end as status from dbc""", "dbc_id"),
         "ggz_verblijf": g.write_extract(e("ggz_verblijf"), folder,
                                         "select *, 'J' as met_overnachting from deel", "deelprestatie_id"),
         "ggz_verlof": g.write_extract(e("ggz_verlof"), folder, "select * from verlof", "verlof_id"),
@@ -145,6 +151,55 @@ def generate_ggz(g: Generator, contract: Contract, scale: float, peildatum: str,
         "zpm_zorgprestatie": g.write_extract(e("zpm_zorgprestatie"), folder, "select * from zp", "zorgprestatie_id"),
         "zpm_verblijfsdag": g.write_extract(e("zpm_verblijfsdag"), folder, "select * from vd", "verblijfsdag_id"),
     }
+
+
+# N1395 scenarios: (scenario, begindatum, day the DBC ends on (day 1 = opening day), minutes written up to day 365,
+# minutes written after it). The product is derived from all minutes, as for every DBC; the truth re-derives it
+# from the minutes up to day 365 with the tariff seed, here in Python.
+N1395_CASES = [
+    ("n1395_365_grens", "2019-03-01", 365, [90, 90, 90, 90, 90], []),
+    ("n1395_366_dagen", "2019-03-01", 366, [100, 100, 100, 100], [120]),
+    ("n1395_500_dagen", "2018-06-01", 500, [60, 60, 60], [90] * 8),
+    ("n1395_niet_gefactureerd", "2020-01-06", 400, [60, 60], [60, 60]),
+]
+N1395_NOT_INVOICED = ["DLNG04"]
+
+
+def _tariff(year: int, minutes: int) -> str:
+    for row in csv.DictReader(DBC_TARIEF.open()):
+        if int(row["jaar"]) == year and int(row["minuten_van"]) <= minutes <= int(row["minuten_tot"]):
+            return row["tarief"]
+    raise ValueError(f"no tariff for {year}, {minutes} minutes")
+
+
+def _inject_n1395(g: Generator) -> None:
+    """DBCs open longer than 365 days on clients CLNG…, with their time registrations; truth in `_truth/`."""
+    dbcs, regs, truth = [], [], []
+    for n, (scenario, begin, day, before, after) in enumerate(N1395_CASES, start=1):
+        client, dbc_id, start = f"CLNG{n:04d}", f"DLNG{n:02d}", date.fromisoformat(begin)
+        end, last_allowed = start + timedelta(days=day - 1), start + timedelta(days=364)
+        dbcs.append(f"select '{client}' as client_id, '{dbc_id}' as dbc_id, '3311' as uzovi, 0 as j, "
+                    f"'101' as zorgtype, date '{start}' as begindatum, date '{end}' as einddatum, {-1000 - n} as idx")
+        dates = [start + timedelta(days=7 * k) for k in range(len(before))]
+        dates += [last_allowed + timedelta(days=1 + k) for k in range(len(after))]
+        for k, (datum, minutes) in enumerate(zip(dates, before + after, strict=True)):
+            regs.append(f"select 'TS{dbc_id}-{k:03d}' as tijdschrijf_id, '{dbc_id}' as dbc_id, '{client}' as "
+                        f"client_id, 'act_1.1' as activiteit_code, date '{datum}' as datum, {minutes} as minuten, "
+                        f"'psychiater' as beroep")
+        current, corrected = _tariff(start.year, sum(before + after)), _tariff(start.year, sum(before))
+        finding = day > 365
+        truth.append(f"select '{scenario}' as scenario, '{client}' as client_id, '{dbc_id}' as dbc_id, "
+                     f"{str(finding).lower()} as verwacht_bevinding, "
+                     f"{f'date {chr(39)}{last_allowed}{chr(39)}' if finding else 'null'} as nieuwe_einddatum, "
+                     f"{current}::decimal(12, 2) as dbc_bedrag_huidig, "
+                     f"{corrected if finding else current}::decimal(12, 2) as dbc_bedrag_na_correctie, "
+                     f"{str(finding and dbc_id in N1395_NOT_INVOICED).lower()} as verwachte_facturatieblokkade")
+    for n in range(1, len(N1395_CASES) + 1):
+        g.con.execute("insert into cl values (?, ?, ?, date '1975-07-07', 'V', '3512', '3311')",
+                      [-1000 - n, f"CLNG{n:04d}", valid_bsn(77770000 + 10 * n)])
+    g.con.execute(f"insert into dbc by name {' union all '.join(dbcs)}")
+    g.con.execute(f"insert into ts by name {' union all '.join(regs)}")
+    g.write_truth("ggz_n1395_scenarios", " union all ".join(truth), "dbc_id")
 
 
 def _insert_injected(g: Generator, cases: list[n1541.Case]) -> None:

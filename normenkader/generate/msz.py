@@ -5,16 +5,19 @@ factuurregels over jaarlagen 2022 (second half) to 2024, invoiced up to the peil
 Shapes: insurer market shares by concern, specialisms, zorgtypes, seasonality (summer and December dips),
 invoices to patients (uninsured 16/17 care) and other payers, Vecozo rejections and their re-invoices,
 herdeclaraties (credit + re-invoice, often across the book-year boundary).
-Injected scenarios (labelled, with their truth in `_truth/`) sit on patients `PINJ…`.
+Clean care keeps the norms: a conservative subtraject of zorgtype 11/21 closes on day 90/120 (N0127, N0563), and
+a subtraject overlapping another of the same patient and specialism has a care profile of its own (N0525).
+Injected scenarios (labelled, with their truth in `_truth/`) sit on patients `PINJ…` (onderzoeksmassa) and
+`PN…` (the MSZ norms).
 """
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 from normenkader.contract import Contract
-from normenkader.generate.core import Generator, pick, read_seed
+from normenkader.generate.core import Generator, pick, read_seed, valid_bsn
 
 # Market shares per concern (Achmea ~29%, VGZ ~24%, CZ ~21%, Menzis ~12%, the rest small), split over labels.
 UZOVI_SHARE = {
@@ -31,6 +34,13 @@ SPECIALISME_WEIGHT = {
 SUPPORT = ["0362", "0386", "0387", "0388", "0389"]
 ACTIVITY_CODES = [("190013", 18), ("190060", 30), ("190162", 10), ("070001", 9), ("079994", 12),
                   ("084001", 8), ("033502", 3), ("190218", 5), ("190091", 3), ("039898", 2)]
+# Operative activities and nursing days make a subtraject clinical/operative (seed ref_zorgactiviteit); the others
+# are the conservative profile, to which the 90/120-day closing rule applies (N0127, N0563).
+CLINICAL_CODES = ("033502", "190218")
+CONSERVATIVE_CODES = [(c, w) for c, w in ACTIVITY_CODES if c not in CLINICAL_CODES]
+# Closing day of a conservative subtraject (day 1 = the opening day): seed regulation_looptijden.
+CLOSING_DAY = {"11": 90, "21": 120}
+NO_PARALLEL_SPECIALISMS = ("0320", "0335")
 # Month-of-year weight: summer and December dips.
 SEASON = {1: 1.05, 2: 1.0, 3: 1.08, 4: 1.0, 5: 1.02, 6: 1.0, 7: 0.82, 8: 0.78, 9: 1.05, 10: 1.06, 11: 1.05, 12: 0.85}
 FIRST_MONTH = date(2022, 7, 1)
@@ -81,8 +91,13 @@ def generate_msz(g: Generator, contract: Contract, scale: float, peildatum: str,
             from dated
         )
         select t.*, p.patient_id, p.financier_code as patient_financier,
-            begindatum + (case when zorgtype = '21' then ui(i, 'dur', 0, 119) else ui(i, 'dur', 0, 89) end)::int
-                as end_raw,
+            -- a clinical or operative subtraject closes when its care ends; a conservative one of zorgtype 11/21
+            -- on its closing day (N0127/N0563): every clean subtraject keeps the rule
+            u(i, 'klin') < 0.3 as is_klinisch,
+            begindatum + (case when u(i, 'klin') >= 0.3 and zorgtype = '11' then {CLOSING_DAY["11"] - 1}
+                               when u(i, 'klin') >= 0.3 and zorgtype = '21' then {CLOSING_DAY["21"] - 1}
+                               when zorgtype = '21' then ui(i, 'dur', 0, 119)
+                               else ui(i, 'dur', 0, 89) end)::int as end_raw,
             round(least(60000, exp(6.4 + 0.95 * nz(i, 'amt'))), 2) as dbc_bedrag
         from timed t join pat p on p.idx = t.pidx""")
     g.sql("sub", f"""
@@ -90,16 +105,35 @@ def generate_msz(g: Generator, contract: Contract, scale: float, peildatum: str,
             'T' || patient_id || '-' || specialisme as zorgtraject_id,
             lpad(ui(i, 'dg', 1, 9999)::varchar, 4, '0') as diagnose
         from sub""")
+    # Clean parallel care: a subtraject overlapping another of the same patient and specialism gets an activity
+    # giving it a profile of its own (N0525 step 3a); in specialisms without parallelism it becomes an
+    # intercollegial consult (zorgtype 13), which may run alongside.
+    no_parallel = ", ".join(f"'{c}'" for c in NO_PARALLEL_SPECIALISMS)
+    g.sql("sub", f"""
+        with overlap as (
+            select distinct a.i
+            from sub a join sub b on a.pidx = b.pidx and a.specialisme = b.specialisme and a.i <> b.i
+                and a.begindatum <= case when b.is_closed then b.end_raw else date '9999-12-31' end
+                and b.begindatum <= case when a.is_closed then a.end_raw else date '9999-12-31' end
+        )
+        select s.* replace (case when o.i is not null and s.specialisme in ({no_parallel})
+                                 then '13' else s.zorgtype end as zorgtype),
+            o.i is not null as is_parallel
+        from sub s left join overlap o using (i)""")
 
     g.sql("act", f"""
         with expanded as (
-            select i, subtraject_id, specialisme, begindatum,
+            select i, subtraject_id, specialisme, begindatum, is_klinisch,
                 least(case when is_closed then end_raw else {peil} - 1 end, {peil} - 1) as last_day,
-                unnest(range(1 + ui(i, 'nact', 0, 24))) as j
+                unnest(case when is_parallel then range(1 + ui(i, 'nact', 0, 24)) || [31]
+                            else range(1 + ui(i, 'nact', 0, 24)) end) as j
             from sub
         )
         select i * 32 + j as k, 'A' || lpad((i * 32 + j)::varchar, 11, '0') as zorgactiviteit_id, subtraject_id,
-            {pick("u(i * 32 + j, 'code')", ACTIVITY_CODES)} as zorgactiviteit_code,
+            case when j = 31 then '039898'
+                 when is_klinisch and j = 0 then {pick("u(i, 'kcode')", [(c, 1) for c in CLINICAL_CODES])}
+                 when is_klinisch then {pick("u(i * 32 + j, 'code')", ACTIVITY_CODES)}
+                 else {pick("u(i * 32 + j, 'code')", CONSERVATIVE_CODES)} end as zorgactiviteit_code,
             (begindatum + floor(u(i * 32 + j, 'ad') * (datediff('day', begindatum, last_day) + 1))::int)::date
                 as datum,
             case when u(i * 32 + j, 'cnt') < 0.05 then ui(i * 32 + j, 'cnt2', 2, 5) else 1 end as aantal,
@@ -125,6 +159,7 @@ def generate_msz(g: Generator, contract: Contract, scale: float, peildatum: str,
 
     _invoice_lines(g, peil)
     _inject_scenarios(g)
+    _inject_norm_scenarios(g)
 
     g.sql("factuur", """
         select 'F' || lpad(dense_rank() over (order by factuurdatum, financier_code, patient_id, factuursoort)::varchar,
@@ -303,9 +338,10 @@ def _inject_scenarios(g: Generator) -> None:
             f" {str(incl).lower()} as expected_in_onderzoeksmassa, '{reason}' as expected_reason")
     g.sql("inj", " union all ".join(rows))
     g.sql("inj_sub", """
+        -- day 90 of a conservative ZT11 (N0127): these scenarios are about invoice lines, not closing
         select distinct subtraject_id, 'PINJ' || right(subtraject_id, 2) as patient_id,
             'TPINJ' || right(subtraject_id, 2) as zorgtraject_id, '0313' as specialisme, '11' as zorgtype,
-            '0001' as diagnose, date '2023-01-10' as begindatum, date '2023-03-15' as end_raw, true as is_closed,
+            '0001' as diagnose, date '2023-01-10' as begindatum, date '2023-04-09' as end_raw, true as is_closed,
             substr(verrichtingcode, 1, 2) as segment, -1 as i
         from inj""")
     g.con.execute("""
@@ -327,3 +363,83 @@ def _inject_scenarios(g: Generator) -> None:
             i.gecorrigeerd_factuurregel_id
         from inj i join inj_sub s using (subtraject_id)""")
     g.write_truth("msz_factuurregel_scenarios", "select * from inj", "factuurregel_id")
+
+
+# Norm scenarios on the MSZ side: (scenario, patient, [subtrajecten]); a subtraject is
+# (id, specialisme, zorgtype, begindatum, closing day or None while open, activity codes, invoiced amount or None).
+# The last two fields are the hand-computed expectation: (norm, impact) of a finding, or None for a clean case;
+# the billing block expects every finding on a subtraject without invoice.
+NormSub = tuple[str, str, str, str, int | None, list[str], float | None, tuple[str, float] | None]
+NORM_CASES: list[tuple[str, str, list[NormSub]]] = [
+    ("n0127_dag_89", "PN01", [("SN01", "0303", "11", "2024-01-10", 89, ["190013", "190060"], 400.0,
+                               ("N0127", 0.0))]),
+    ("n0127_dag_90_grens", "PN02", [("SN02", "0303", "11", "2024-01-10", 90, ["190013"], 400.0, None)]),
+    ("n0127_met_vervolg", "PN03", [("SN03", "0305", "11", "2024-02-05", 60, ["190013", "084001"], 500.0,
+                                    ("N0127", 850.0)),
+                                   ("SN03V", "0305", "21", "2024-04-05", 120, ["190060"], 850.0, None)]),
+    ("n0127_operatief", "PN04", [("SN04", "0303", "11", "2024-01-10", 20, ["190013", "033502"], 2500.0, None)]),
+    ("n0127_verpleegdag", "PN05", [("SN05", "0313", "11", "2024-01-10", 15, ["190218", "190218"], 1800.0, None)]),
+    ("n0127_dagverpleging", "PN06", [("SN06", "0313", "11", "2024-01-10", 45, ["190091"], 700.0, ("N0127", 0.0))]),
+    ("n0127_niet_gefactureerd", "PN07", [("SN07", "0301", "11", "2024-06-03", 30, ["190013"], None,
+                                          ("N0127", 0.0))]),
+    ("zt13_niet_geselecteerd", "PN08", [("SN08", "0301", "13", "2024-01-10", 10, ["190013"], 150.0, None)]),
+    ("n0563_dag_119", "PN09", [("SN09", "0313", "21", "2024-01-15", 119, ["190060"], 300.0, ("N0563", 0.0))]),
+    ("n0563_dag_120_grens", "PN10", [("SN10", "0313", "21", "2024-01-15", 120, ["190060"], 300.0, None)]),
+    ("n0525_zonder_eigen_profiel", "PN11", [("SN11A", "0303", "11", "2024-01-08", 90, ["190013"], 400.0, None),
+                                            ("SN11B", "0303", "11", "2024-02-01", 90, ["190013", "190060"], 600.0,
+                                             ("N0525", 600.0))]),
+    ("n0525_met_operatie", "PN12", [("SN12A", "0303", "11", "2024-01-08", 90, ["190013"], 400.0, None),
+                                    ("SN12B", "0303", "11", "2024-02-01", 30, ["190013", "033502"], 3000.0, None)]),
+    ("n0525_cardiologie", "PN13", [("SN13A", "0320", "11", "2024-01-08", 90, ["190013"], 400.0, None),
+                                   ("SN13B", "0320", "11", "2024-02-01", 90, ["190013", "039898"], 650.0,
+                                    ("N0525", 650.0))]),
+    ("n0525_zelfde_dag", "PN14", [("SN14A", "0310", "11", "2024-03-04", 90, ["190013"], 300.0, None),
+                                  ("SN14B", "0310", "11", "2024-03-04", 90, ["190060"], 320.0, ("N0525", 320.0))]),
+    ("n0525_aansluitend", "PN15", [("SN15A", "0310", "11", "2024-01-08", 90, ["190013"], 300.0, None),
+                                   ("SN15B", "0310", "21", "2024-04-07", 120, ["190060"], 280.0, None)]),
+    ("n0525_lopend_open", "PN16", [("SN16A", "0307", "11", "2024-05-06", None, ["190013", "033502"], None, None),
+                                   ("SN16B", "0307", "21", "2024-06-10", 120, ["190060"], 280.0, ("N0525", 280.0))]),
+    ("n0525_niet_gefactureerd", "PN17", [("SN17A", "0316", "11", "2024-04-01", 90, ["190013"], 300.0, None),
+                                         ("SN17B", "0316", "11", "2024-04-20", 90, ["190013"], None,
+                                          ("N0525", 0.0))]),
+]
+
+
+def _inject_norm_scenarios(g: Generator) -> None:
+    """Subtrajecten, activities and DBC lines of the MSZ norm scenarios; their expectation goes to `_truth/`."""
+    subs, acts, lines, truth = [], [], [], []
+    for n, (scenario, patient, cases) in enumerate(NORM_CASES, start=1):
+        for sid, spec, zt, begin, day, codes, amount, expected in cases:
+            start = date.fromisoformat(begin)
+            end = start + timedelta(days=day - 1) if day else None
+            subs.append(f"select '{sid}' as subtraject_id, '{patient}' as patient_id, 'T{patient}-{sid}' as "
+                        f"zorgtraject_id, '{spec}' as specialisme, '{zt}' as zorgtype, '0002' as diagnose, "
+                        f"date '{start}' as begindatum, {f'date {chr(39)}{end}{chr(39)}' if end else 'null'} as "
+                        f"end_raw, {str(end is not None).lower()} as is_closed, '15' as segment, {-100 - n} as i")
+            for j, code in enumerate(codes):
+                acts.append(f"select 'AINJ-{sid}-{j}' as zorgactiviteit_id, '{sid}' as subtraject_id, '{code}' as "
+                            f"zorgactiviteit_code, date '{start + timedelta(days=j)}' as datum, 1 as aantal, "
+                            f"'{spec}' as uitvoerend_specialisme")
+            if amount is not None:
+                lines.append(f"select 'FRNRM-{sid}' as factuurregel_id, '{sid}' as subtraject_id, '{patient}' as "
+                             f"patient_id, date '{end + timedelta(days=14)}' as factuurdatum, {amount} as bedrag")
+            norm, impact = expected if expected else (None, None)
+            truth.append(f"select '{scenario}' as scenario, '{sid}' as subtraject_id, "
+                         f"{f'{chr(39)}{norm}{chr(39)}' if norm else 'null'} as verwachte_norm, "
+                         f"{impact if expected else 'null'}::decimal(18, 2) as verwachte_impact, "
+                         f"{str(bool(expected) and amount is None).lower()} as verwachte_facturatieblokkade")
+    g.sql("norm_sub", " union all ".join(subs))
+    for n, (_, patient, _) in enumerate(NORM_CASES, start=1):
+        g.con.execute("""insert into pat (idx, patient_id, bsn, geboortedatum, geslacht, postcode4, financier_code)
+            values (?, ?, ?, date '1965-03-03', 'M', '3512', '3311')""",
+                      [-100 - n, patient, valid_bsn(99990000 + 10 * n)])
+    g.con.execute("insert into sub by name select * from norm_sub")
+    g.con.execute(f"insert into act by name select -1 as k, * from ({' union all '.join(acts)})")
+    g.con.execute(f"""
+        insert into lines by name
+        select factuurregel_id, 'INJN' as line_key, subtraject_id, null as zorgactiviteit_id, patient_id,
+            '3311' as financier_code, factuurdatum, '150200' as verrichtingcode, '150200' as declaratiecode,
+            'DBC' as verrichting_soort, 5 as tarieftype, bedrag::decimal(12, 2) as bedrag,
+            'geaccepteerd' as vecozo_status, null as vecozo_retourcode, null as gecorrigeerd_factuurregel_id
+        from ({' union all '.join(lines)})""")
+    g.write_truth("msz_norm_scenarios", " union all ".join(truth), "subtraject_id")

@@ -60,10 +60,109 @@ def test_a_finding_traces_back_to_source_file_and_line(warehouse):
 
 
 def test_bevindingen_hold_every_norm_finding(warehouse):
-    per_norm = dict(warehouse.query("select norm_id, count(*) from normen.fct_norm_bevindingen group by norm_id"))
-    n1541 = warehouse.query("select count(*), sum(financiele_impact) from normen.fct_norm_n1541")[0]
-    total = warehouse.query("select sum(financiele_impact) from normen.fct_norm_bevindingen where norm_id = 'N1541'")
-    assert per_norm == {"N1541": n1541[0]} and total == [(n1541[1],)]
+    per_norm = {n: (c, i) for n, c, i in warehouse.query(
+        "select norm_id, count(*), sum(financiele_impact) from normen.fct_norm_bevindingen group by norm_id")}
+    expected = {}
+    for norm in ("n0127", "n0525", "n0563", "n1395", "n1541"):
+        count, impact = warehouse.query(f"select count(*), sum(financiele_impact) from normen.fct_norm_{norm}")[0]
+        if count:
+            expected[norm.upper()] = (count, impact)
+    assert per_norm == expected and len(expected) == 5  # every norm finds its injected cases
+
+
+def _msz_truth(warehouse) -> dict[str, dict]:
+    with warehouse.truth("msz_norm_scenarios").open() as fh:
+        return {r["subtraject_id"]: r for r in csv.DictReader(fh)}
+
+
+MSZ_NORMS = ("N0127", "N0525", "N0563")
+
+
+def test_msz_norms_find_every_injected_case_with_its_impact(warehouse):
+    truth = _msz_truth(warehouse)
+    expected = {(r["verwachte_norm"], sid): Decimal(r["verwachte_impact"]) for sid, r in truth.items()
+                if r["verwachte_norm"]}
+    assert {n for n, _ in expected} == set(MSZ_NORMS) and len(expected) >= 9
+    got = {(n, e): i for n, e, i in warehouse.query(
+        "select norm_id, entiteit_id, financiele_impact from normen.fct_norm_bevindingen where norm_id in (?, ?, ?)"
+        " and entiteit_id in (select unnest(?))", [*MSZ_NORMS, list(truth)])}
+    assert got == expected  # the clean injected cases (boundaries, operative, nursing day, zorgtype 13) find nothing
+
+
+def test_msz_norms_have_no_false_positives_on_the_clean_remainder(warehouse):
+    truth = _msz_truth(warehouse)
+    rows = warehouse.query("""select norm_id, entiteit_id from normen.fct_norm_bevindingen
+        where norm_id in (?, ?, ?) and entiteit_id not like 'SINJ%'""", list(MSZ_NORMS))
+    assert {e for _, e in rows} <= set(truth)
+    # the clean remainder was judged: many conservative subtrajecten under the closing rule, and parallel ones
+    judged = warehouse.query("""select count(*) from intermediate.int_normen__subtraject_sluitregel
+        where subtraject_id not like 'SN%'""")[0][0]
+    parallel = warehouse.query("""select count(*) from intermediate.int_bmodel__subtraject a
+        join intermediate.int_bmodel__subtraject b on a.institution = b.institution and a.patient_id = b.patient_id
+            and a.specialisme = b.specialisme and a.subtraject_id < b.subtraject_id
+            and b.begindatum between a.begindatum and coalesce(a.einddatum, b.begindatum)
+        where a.subtraject_id not like 'SN%'""")[0][0]
+    assert judged > 500 and parallel > 5
+
+
+def test_onderzoeksmassa_scenarios_close_on_day_90(warehouse):
+    """The invoice-line scenarios (SINJ) are conservative ZT11 subtrajecten closed on day 90: no N0127 finding."""
+    assert warehouse.query(
+        "select count(*) from normen.fct_norm_bevindingen where entiteit_id like 'SINJ%'") == [(0,)]
+
+
+def _n1395_truth(warehouse) -> dict[str, dict]:
+    with warehouse.truth("ggz_n1395_scenarios").open() as fh:
+        return {r["dbc_id"]: r for r in csv.DictReader(fh)}
+
+
+def test_n1395_finds_every_injected_case_with_its_impact(warehouse):
+    truth = _n1395_truth(warehouse)
+    expected = {d: t for d, t in truth.items() if t["verwacht_bevinding"] == "true"}
+    rows = warehouse.query("""select dbc_id, nieuwe_einddatum, dbc_bedrag_huidig, dbc_bedrag_na_correctie,
+            financiele_impact from normen.fct_norm_n1395""")
+    assert {r[0] for r in rows} == set(expected) and len(expected) == 3  # the 365-day DBC is no finding
+    for dbc_id, new_end, current, corrected, impact in rows:
+        t = expected[dbc_id]
+        assert str(new_end) == t["nieuwe_einddatum"], dbc_id
+        assert (current, corrected) == (Decimal(t["dbc_bedrag_huidig"]), Decimal(t["dbc_bedrag_na_correctie"]))
+        assert impact == max(current - corrected, Decimal(0)), dbc_id
+
+
+def test_facturatieblokkade_holds_exactly_the_uninvoiced_entities_with_findings(warehouse):
+    expected = {("subtraject", s) for s, r in _msz_truth(warehouse).items()
+                if r["verwachte_facturatieblokkade"] == "true"}
+    expected |= {("dbc", d) for d, r in _n1395_truth(warehouse).items() if r["verwachte_facturatieblokkade"] == "true"}
+    got = set(warehouse.query("select entiteit_type, entiteit_id from normen.rpt_facturatieblokkade"))
+    assert got == expected and len(expected) == 3
+
+
+def test_msz_finding_traces_back_to_source_file_and_line(warehouse):
+    rows = warehouse.query("""
+        select b.norm_id, b.entiteit_id, s._file, s._line
+        from normen.fct_norm_bevindingen b
+        join staging.stg_msz__subtraject s on s._institution = b.institution and s.subtraject_id = b.entiteit_id
+        where b.entiteit_type = 'subtraject'""")
+    assert {r[0] for r in rows} == set(MSZ_NORMS)
+    assert all(f.endswith(".csv") and line > 1 for _, _, f, line in rows)
+
+
+def test_risk_overview_adds_up_to_the_findings_and_sets_them_against_the_mass(warehouse):
+    per_norm_year = dict(((n, y), i) for n, y, i in warehouse.query(
+        "select norm_id, kader_jaar, sum(financiele_impact) from normen.fct_norm_bevindingen group by all"))
+    rows = warehouse.query("""select kader, jaar, norm_id, financiele_impact, massa_bedrag, impact_aandeel
+        from normen.rpt_norm_risico""")
+    assert {(n, y) for _, y, n, *_ in rows} == set(per_norm_year)
+    for kader, jaar, norm, impact, mass, share in rows:
+        assert impact == per_norm_year[(norm, jaar)], (kader, jaar, norm)
+        assert share == (impact / mass).quantize(Decimal("0.00000001")), (kader, jaar, norm)
+    # the MSZ mass is the onderzoeksmassa of the jaarlaag, as the declarable-mass overview reports it
+    msz_2024 = warehouse.query("""select sum(boekwaarde) from massa.rpt_declarabele_massa where jaarlaag = 2024
+        and institution = 'ziekenhuis_demo'""")[0][0]
+    assert {m for k, j, n, _, m, _ in rows if n == "N0525" and j == 2024} == {msz_2024}
+    # a norm appears under every framework that covers the year: N1541 2017 under HT, and SGGZ 2017 Verblijf
+    assert {k for k, j, n, *_ in rows if n == "N1541" and j == 2017} == {"GGZ Horizontaal Toezicht",
+                                                                        "SGGZ 2017 Verblijf"}
 
 
 def test_norm_catalog_and_models_match(warehouse):
