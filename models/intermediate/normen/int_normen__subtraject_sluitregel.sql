@@ -59,9 +59,30 @@ vervolg as (
 )
 
 select
-    o.*,
+    o.institution,
+    o.subtraject_id,
+    o.patient_id,
+    o.bsn_pseudoniem,
+    o.uzovi,
+    o.specialisme,
+    o.zorgtype,
+    o.regel,
+    -- the year under review: the jaarlaag (closing year)
+    cast(o.jaarlaag as bigint) as kader_jaar,
+    o.begindatum,
+    o.einddatum,
+    o.verplichte_einddatum,
+    cast({{ dbt.datediff('o.begindatum', 'o.einddatum', 'day') }} + 1 as bigint) as looptijd_dagen, -- noqa: LT05
     o.einddatum < o.verplichte_einddatum as is_te_vroeg_gesloten,
-    coalesce(v.aantal_vervolgsubtrajecten, 0) as aantal_vervolgsubtrajecten,
-    coalesce(v.vervolg_gefactureerd_bedrag, 0) as vervolg_gefactureerd_bedrag
+    cast(coalesce(v.aantal_vervolgsubtrajecten, 0) as bigint) as aantal_vervolgsubtrajecten,
+    o.is_gefactureerd,
+    -- an early close is worth the follow-ups it created (D-35); without them it is a registration finding
+    cast(coalesce(v.vervolg_gefactureerd_bedrag, 0) as decimal(18, 2)) as financiele_impact,
+    'Einddatum subtraject wijzigen naar ' || cast(o.verplichte_einddatum as varchar)
+    || case
+        when v.aantal_vervolgsubtrajecten > 0
+            then '; ' || cast(v.aantal_vervolgsubtrajecten as varchar) || ' vervolgsubtraject(en) vervallen'
+        else ''
+    end as voorgestelde_correctie
 from onder_regel as o
 left join vervolg as v on o.institution = v.institution and o.subtraject_id = v.subtraject_id
