@@ -1,0 +1,92 @@
+{#
+    The additive building blocks of the VAR parameters (BRIEF 2.5), per institution, financier (uzovi), year and
+    meetpunt, from a relation of ZPM prestaties that carries a `meetpunt` label (a month, a cut-off, a full year).
+    Every parameter is derived from these by var_parameters(), so realisatie and prognose share one definition.
+#}
+{% macro var_componenten(prestaties) %}
+    with per_client as (
+        select
+            institution,
+            uzovi,
+            jaar,
+            meetpunt,
+            client_id,
+            sum(bedrag) as kosten,
+            -- P22 counts a client with at least one prestatie neither secured nor WvGGZ (I-4)
+            max(case when beveiligingsniveau >= 2 or is_wvggz then 0 else 1 end) as is_regulier
+        from {{ prestaties }}
+        group by institution, uzovi, jaar, meetpunt, client_id
+    ),
+
+    gerangschikt as (
+        select
+            *,
+            count(*) over (partition by institution, uzovi, jaar, meetpunt) as aantal_clienten,
+            -- P19/P21: the most expensive clients first, ties broken by client_id ascending
+            row_number() over (
+                partition by institution, uzovi, jaar, meetpunt order by kosten desc, client_id asc
+            ) as rang
+        from per_client
+    ),
+
+    clienten as (
+        select
+            institution,
+            uzovi,
+            jaar,
+            meetpunt,
+            max(aantal_clienten) as clienten,
+            sum(is_regulier) as clienten_regulier,
+            -- P21 = round half up (0.05 * P20)
+            sum(case when rang <= floor(0.05 * aantal_clienten + 0.5) then kosten else 0 end) as top5_omzet
+        from gerangschikt
+        group by institution, uzovi, jaar, meetpunt
+    ),
+
+    sommen as (
+        select
+            institution,
+            uzovi,
+            jaar,
+            meetpunt,
+            sum(bedrag) as omzet,
+            sum(case when prestatie_soort in ('stay_day', 'stay_supplement') then bedrag else 0 end) as omzet_klinisch,
+            sum(case when prestatie_soort = 'consult_ind' and setting = 'S02' then bedrag else 0 end) as omzet_s2,
+            sum(case when prestatie_soort = 'consult_ind' and setting = 'S03' then bedrag else 0 end) as omzet_s3,
+            sum(case when prestatie_soort = 'consult_ind' and setting = 'S04' then bedrag else 0 end) as omzet_s4,
+            sum(case when prestatie_soort = 'consult_ind' and setting = 'S06' then bedrag else 0 end) as omzet_s6,
+            sum(case when prestatie_soort = 'consult_ind' and setting = 'S07' then bedrag else 0 end) as omzet_s7,
+            sum(case when is_zorgmachtiging then bedrag else 0 end) as omzet_zm,
+            sum(case when prestatie_soort = 'ozp' and is_spravato then bedrag else 0 end) as omzet_spravato,
+            sum(case when beveiligingsniveau >= 2 then bedrag else 0 end) as omzet_beveiligd,
+            sum(case when is_wvggz then bedrag else 0 end) as omzet_wvggz,
+            -- P16 subtracts a prestatie that is both secured and WvGGZ once
+            sum(case when beveiligingsniveau >= 2 or is_wvggz then bedrag else 0 end) as omzet_beveiligd_of_wvggz,
+            sum(case when prestatie_soort = 'stay_day' then 1 else 0 end) as verblijfsdagen,
+            sum(
+                case when prestatie_soort in ('consult_ind', 'consult_group', 'consult_supplement') then bedrag else 0 end
+            ) as consult_omzet,
+            sum(
+                case
+                    when prestatie_soort in ('consult_ind', 'consult_group', 'consult_supplement')
+                        then coalesce(direct_minuten, 0)
+                    else 0
+                end
+            ) as consult_minuten
+        from {{ prestaties }}
+        group by institution, uzovi, jaar, meetpunt
+    )
+
+    select
+        s.*,
+        c.clienten,
+        c.clienten_regulier,
+        c.top5_omzet
+    from sommen as s
+    inner join clienten as c
+        on
+            s.institution = c.institution
+            and s.uzovi = c.uzovi
+            and s.jaar = c.jaar
+            and s.meetpunt = c.meetpunt
+{% endmacro %}
