@@ -19,9 +19,11 @@ def dbt_env(db_path: Path) -> dict[str, str]:
     return {**os.environ, "NORMENKADER_DB": str(db_path), "DBT_PROFILES_DIR": str(PROJECT_ROOT / "profiles")}
 
 
-def run_dbt(args: list[str], db_path: Path, check: bool = True) -> subprocess.CompletedProcess:
-    """Run `dbt <args>` on the DuckDB file db_path with the project's profiles; output is captured."""
-    proc = subprocess.run([dbt_executable(), *args], cwd=PROJECT_ROOT, env=dbt_env(db_path), capture_output=True,
+def run_dbt(args: list[str], db_path: Path, check: bool = True,
+            project_dir: Path = PROJECT_ROOT) -> subprocess.CompletedProcess:
+    """Run `dbt <args>` on the DuckDB file db_path with the project's profiles; output is captured. project_dir
+    runs a copy of the project (tests that change seeds)."""
+    proc = subprocess.run([dbt_executable(), *args], cwd=project_dir, env=dbt_env(db_path), capture_output=True,
                           text=True)
     if check and proc.returncode != 0:
         raise RuntimeError(

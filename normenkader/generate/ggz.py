@@ -17,7 +17,7 @@ from pathlib import Path
 from normenkader.contract import Contract
 from normenkader.generate import n1541
 from normenkader.generate.core import SEEDS, Generator, pick, valid_bsn
-from normenkader.generate.msz import UZOVI_SHARE
+from normenkader.generate.msz import SEASON, UZOVI_SHARE
 
 DBC_TARIEF = SEEDS / "reference" / "ref_ggz_dbc_tarief.csv"
 VERBLIJF_TARIEF = SEEDS / "reference" / "ref_ggz_verblijf_tarief.csv"
@@ -274,6 +274,8 @@ def _write_n1541_truth(g: Generator) -> None:
 
 def _zpm(g: Generator, peil: str, n_cl: int) -> None:
     codes = "select * from zcodes"
+    top = max(SEASON.values())
+    season = " ".join(f"when {m} then {w / top:.4f}" for m, w in SEASON.items())
     g.sql("zp", f"""
         with n as (
             select c.client_id, c.uzovi, c.idx,
@@ -281,14 +283,17 @@ def _zpm(g: Generator, peil: str, n_cl: int) -> None:
                 ui(c.idx, 'zn', 3, 60) as n_p,
                 {pick("u(c.idx, 'zset')", SETTINGS)} as setting
             from cl c where c.idx >= 0
-        ), expanded as (select *, unnest(range(n_p)) as j from n)
+        ), expanded as (select *, unnest(range(n_p)) as j from n),
+        dated as (select *, s + ui(idx * 64 + j, 'zd', 0, 540)::int as datum from expanded)
         select 'ZP' || lpad((idx * 64 + j)::varchar, 10, '0') as zorgprestatie_id, client_id, uzovi, setting,
-            least(s + ui(idx * 64 + j, 'zd', 0, 540)::int, {peil} - 1) as datum,
+            datum,
             {pick("u(idx * 64 + j, 'zc')", [("CO0042", 40), ("CO0062", 15), ("CO0022", 15), ("GC0090", 8),
                                            ("TS0001", 8), ("OV0010", 5), ("OZ0001", 2), ("OZ0002", 3),
                                            ("TO0001", 4)])} as prestatiecode,
             u(idx * 64 + j, 'wv') < 0.03 as wv, u(idx * 64 + j, 'zm') < 0.02 as zm, idx * 64 + j as k
-        from expanded""")
+        from dated
+        -- care not yet given by the peildatum does not exist; fewer consults in summer and December
+        where datum < {peil} and u(idx * 64 + j, 'zseas') < case month(datum) {season} end""")
     g.sql("zp", f"""
         select z.zorgprestatie_id, z.client_id, z.prestatiecode, z.datum,
             case when c.prestatie_soort in ('ozp', 'other') then null else z.setting end as setting,
