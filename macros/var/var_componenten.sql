@@ -3,52 +3,45 @@
     meetpunt, from a relation of ZPM prestaties that carries a `meetpunt` label (a month, a cut-off, a full year).
     Every parameter is derived from these by var_parameters(), so realisatie and prognose share one definition.
 #}
-{% macro var_componenten(prestaties) %}
+{% macro var_componenten(prestaties, extra=[]) %}
+    {#- `extra`: further grouping columns of `prestaties` (e.g. the moment a prognose is made) -#}
+    {%- set sleutel = ['institution', 'uzovi', 'jaar', 'meetpunt'] + extra -%}
     with per_client as (
         select
-            institution,
-            uzovi,
-            jaar,
-            meetpunt,
+            {{ sleutel | join(', ') }},
             client_id,
             sum(bedrag) as kosten,
             -- P22 counts a client with at least one prestatie neither secured nor WvGGZ (I-4)
             max(case when beveiligingsniveau >= 2 or is_wvggz then 0 else 1 end) as is_regulier
         from {{ prestaties }}
-        group by institution, uzovi, jaar, meetpunt, client_id
+        group by {{ sleutel | join(', ') }}, client_id
     ),
 
     gerangschikt as (
         select
             *,
-            count(*) over (partition by institution, uzovi, jaar, meetpunt) as aantal_clienten,
+            count(*) over (partition by {{ sleutel | join(', ') }}) as aantal_clienten,
             -- P19/P21: the most expensive clients first, ties broken by client_id ascending
             row_number() over (
-                partition by institution, uzovi, jaar, meetpunt order by kosten desc, client_id asc
+                partition by {{ sleutel | join(', ') }} order by kosten desc, client_id asc
             ) as rang
         from per_client
     ),
 
     clienten as (
         select
-            institution,
-            uzovi,
-            jaar,
-            meetpunt,
+            {{ sleutel | join(', ') }},
             max(aantal_clienten) as clienten,
             sum(is_regulier) as clienten_regulier,
             -- P21 = round half up (0.05 * P20)
             sum(case when rang <= floor(0.05 * aantal_clienten + 0.5) then kosten else 0 end) as top5_omzet
         from gerangschikt
-        group by institution, uzovi, jaar, meetpunt
+        group by {{ sleutel | join(', ') }}
     ),
 
     sommen as (
         select
-            institution,
-            uzovi,
-            jaar,
-            meetpunt,
+            {{ sleutel | join(', ') }},
             sum(bedrag) as omzet,
             sum(case when prestatie_soort in ('stay_day', 'stay_supplement') then bedrag else 0 end) as omzet_klinisch,
             sum(case when prestatie_soort = 'consult_ind' and setting = 'S02' then bedrag else 0 end) as omzet_s2,
@@ -74,7 +67,7 @@
                 end
             ) as consult_minuten
         from {{ prestaties }}
-        group by institution, uzovi, jaar, meetpunt
+        group by {{ sleutel | join(', ') }}
     )
 
     select
@@ -85,8 +78,5 @@
     from sommen as s
     inner join clienten as c
         on
-            s.institution = c.institution
-            and s.uzovi = c.uzovi
-            and s.jaar = c.jaar
-            and s.meetpunt = c.meetpunt
+            {% for k in sleutel %}s.{{ k }} = c.{{ k }}{% if not loop.last %} and {% endif %}{% endfor %}
 {% endmacro %}

@@ -3,7 +3,7 @@
     meetpunt and parameter. Afspraak-only parameters (P17, P18, P23-P26, P33) have no realisatie; P3 is not used;
     P35 needs the afspraak and is derived in the VAR model (I-7).
 #}
-{% macro var_parameters(componenten) %}
+{% macro var_parameters(componenten, extra=[]) %}
     {%- set formules = [
         ('P1', 'omzet'),
         ('P2', 'omzet - top5_omzet'),
@@ -36,7 +36,7 @@
         -- P34: this financier's P1 over the P1 of all insurers of the institution
         select
             *,
-            sum(omzet) over (partition by institution, jaar, meetpunt) as markt_omzet
+            sum(omzet) over (partition by institution, jaar, meetpunt{% for k in extra %}, {{ k }}{% endfor %}) as markt_omzet
         from {{ componenten }}
     )
 
@@ -46,6 +46,7 @@
             uzovi,
             jaar,
             meetpunt,
+            {% for k in extra %}{{ k }},{% endfor %}
             '{{ parameter }}' as parameter,
             cast({{ formule }} as decimal(20, 6)) as waarde
         from markt

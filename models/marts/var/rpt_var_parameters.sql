@@ -5,7 +5,9 @@ with realisatie as (
 ),
 
 prognose as (
+    -- the prognose at the delivery's peildatum by the seasonal method (a complete year: its realisatie)
     select * from {{ ref('int_var__prognose') }}
+    where moment_soort = 'actueel' and methode in ('seizoen', 'realisatie')
 ),
 
 afspraken as (
