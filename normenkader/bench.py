@@ -83,21 +83,35 @@ def bench_scale(scale: float, workdir: Path, seed: int = 42) -> tuple[list[Stage
     return stages, slowest
 
 
+def _backtest(db: Path, scale: float) -> list[str]:
+    """The prognose back-test of the ZPM Afsprakenmonitor (var.rpt_var_backtest) as a markdown table."""
+    with duckdb.connect(str(db), read_only=True) as con:
+        rows = con.execute("""select parameter, jaar, aantal_momenten, aantal_financiers, mape_seizoen, mape_naief,
+                is_beter_dan_naief from var.rpt_var_backtest
+            order by cast(substr(parameter, 2) as integer)""").fetchall()
+    out = [f"Prognose back-test at scale {scale} (var.rpt_var_backtest; MAPE over financiers and monthly moments):",
+           "", "| parameter | year | moments | financiers | MAPE prognose | MAPE naive run-rate | better |",
+           "|---|---|---|---|---|---|---|"]
+    out += [f"| {p} | {y} | {m} | {f} | {s:.1%} | {n:.1%} | {'yes' if b else 'no'} |" for p, y, m, f, s, n, b in rows]
+    return [*out, ""]
+
+
 def run_bench(scales: list[float], workdir: Path, echo=print) -> str:
     workdir.mkdir(parents=True, exist_ok=True)
     lines = [f"## {datetime.now(UTC):%Y-%m-%d %H:%M} UTC", "", f"Machine: {machine()}", "",
              "| scale | stage | seconds | source rows | rows/s | peak memory (MiB) |", "|---|---|---|---|---|---|"]
-    slow_lines = []
+    slow_lines, backtest = [], []
     for scale in scales:
         echo(f"scale {scale} ...")
         stages, slowest = bench_scale(scale, workdir)
+        backtest = _backtest(workdir / f"scale-{scale}.duckdb", scale)
         for st in stages:
             lines.append(f"| {scale} | {st.name} | {st.seconds:.1f} | {st.rows:,} | {st.rows_per_s:,.0f} | "
                          f"{st.peak_mib:,.0f} |")
             echo(f"  {st.name:<10} {st.seconds:7.1f}s {st.rows:>12,} rows {st.rows_per_s:>12,.0f} rows/s "
                  f"{st.peak_mib:8,.0f} MiB")
         slow_lines.append(f"- scale {scale}: " + ", ".join(f"{n} {t:.1f}s" for n, t in slowest))
-    lines += ["", "Slowest models (dbt run_results.json):", *slow_lines, ""]
+    lines += ["", "Slowest models (dbt run_results.json):", *slow_lines, "", *backtest]
     text = "\n".join(lines) + "\n"
     if not BENCH_DOC.exists():
         BENCH_DOC.write_text("# Benchmarks\n\nAppended by `make bench` (normenkader bench). Newest last.\n\n")

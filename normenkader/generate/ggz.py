@@ -279,7 +279,8 @@ def _zpm(g: Generator, peil: str, n_cl: int) -> None:
     g.sql("zp", f"""
         with n as (
             select c.client_id, c.uzovi, c.idx,
-                date '2022-01-01' + ui(c.idx, 'zst', 0, datediff('day', date '2022-01-01', {peil}) - 45)::int as s,
+                -- care paths began before 2022 too (steady state); the delivery holds the care from 2022 on
+                date '2020-07-10' + ui(c.idx, 'zst', 0, datediff('day', date '2020-07-10', {peil}) - 45)::int as s,
                 ui(c.idx, 'zn', 3, 60) as n_p,
                 {pick("u(c.idx, 'zset')", SETTINGS)} as setting
             from cl c where c.idx >= 0
@@ -293,7 +294,8 @@ def _zpm(g: Generator, peil: str, n_cl: int) -> None:
             u(idx * 64 + j, 'wv') < 0.03 as wv, u(idx * 64 + j, 'zm') < 0.02 as zm, idx * 64 + j as k
         from dated
         -- care not yet given by the peildatum does not exist; fewer consults in summer and December
-        where datum < {peil} and u(idx * 64 + j, 'zseas') < case month(datum) {season} end""")
+        where datum >= date '2022-01-01' and datum < {peil}
+            and u(idx * 64 + j, 'zseas') < case month(datum) {season} end""")
     g.sql("zp", f"""
         select z.zorgprestatie_id, z.client_id, z.prestatiecode, z.datum,
             case when c.prestatie_soort in ('ozp', 'other') then null else z.setting end as setting,
@@ -309,12 +311,17 @@ def _zpm(g: Generator, peil: str, n_cl: int) -> None:
     g.sql("vd", f"""
         with stay as (
             select c.client_id, c.uzovi, c.idx,
-                date '2022-01-01' + ui(c.idx, 'vds', 0, datediff('day', date '2022-01-01', {peil}) - 130)::int as s,
+                date '2021-09-01' + ui(c.idx, 'vds', 0, datediff('day', date '2021-09-01', {peil}) - 1)::int as s,
                 ui(c.idx, 'vdl', 5, 120) as len,
                 {pick("u(c.idx, 'vdc')", [(x, 1) for x in "ABCDEFGH"])} as verblijf_categorie
-            from cl c where c.idx >= 0 and u(c.idx, 'vdk') < 0.06
+            from cl c where c.idx >= 0 and u(c.idx, 'vdk') < 0.08
+        ), admitted as (
+            -- fewer admissions in summer and December; a stay still running on the peildatum is delivered up to it
+            select * from stay where u(idx, 'vdseas') < case month(s) {season} end
         ), expanded as (
-            select *, unnest(generate_series(s, s + (len - 1)::int, interval 1 day))::date as datum from stay
+            select *, unnest(generate_series(greatest(s, date '2022-01-01'), least(s + (len - 1)::int, {peil} - 1),
+                interval 1 day))::date as datum
+            from admitted where s + (len - 1)::int >= date '2022-01-01'
         )
         select 'VD' || lpad((row_number() over (order by client_id, datum))::varchar, 9, '0') as verblijfsdag_id,
             e.client_id, e.datum, e.verblijf_categorie,

@@ -99,3 +99,30 @@ def test_realisatie_matches_the_extracts_and_a_complete_year_is_its_own_prognose
         prognose = dict(warehouse.query("""select parameter, waarde from intermediate.int_var__prognose
             where uzovi = ? and jaar = 2024 and not is_geprojecteerd""", [uzovi]))
         assert {k: prognose[k] for k in expected} == expected
+
+
+def test_parameter_history_keeps_a_row_per_build_date_across_a_full_refresh(tmp_path, warehouse):
+    db = tmp_path / "wh.duckdb"
+    shutil.copy(warehouse.db, db)
+    history = """select institution, uzovi, jaar, parameter, count(*) from var.rpt_var_parameter_logging
+        where logdatum in ('2025-03-01', '2025-03-02') group by all"""
+    with duckdb.connect(str(db), read_only=True) as con:
+        before = con.execute("select count(*) from var.rpt_var_parameter_logging").fetchone()[0]
+        assert con.execute(history).fetchall() == []
+    select = ["--select", "rpt_var_parameter_logging"]
+    run_dbt(["run", *select, "--vars", "{logdatum: '2025-03-01'}"], db)
+    run_dbt(["run", *select, "--vars", "{logdatum: '2025-03-02'}"], db)
+    run_dbt(["run", *select, "--vars", "{logdatum: '2025-03-02'}", "--full-refresh"], db)  # same date, rebuilt
+    with duckdb.connect(str(db), read_only=True) as con:
+        per_parameter = con.execute(history).fetchall()
+        after = con.execute("select count(*) from var.rpt_var_parameter_logging").fetchone()[0]
+    # two rows per parameter, one per date; the build's own earlier history is still there
+    assert per_parameter and {r[-1] for r in per_parameter} == {2}
+    assert after == before + 2 * len(per_parameter) and before >= len(per_parameter)
+
+
+def test_backtest_compares_both_methods_for_every_month(warehouse):
+    rows = warehouse.query("""select parameter, aantal_momenten, mape_seizoen, mape_naief
+        from var.rpt_var_backtest where parameter in ('P1', 'P20', 'P29')""")
+    assert {r[0] for r in rows} >= {"P1", "P20"}
+    assert all(m == 11 and s is not None and n is not None for _, m, s, n in rows)
