@@ -38,8 +38,9 @@ ACTIVITY_CODES = [("190013", 18), ("190060", 30), ("190162", 10), ("070001", 9),
 # are the conservative profile, to which the 90/120-day closing rule applies (N0127, N0563).
 CLINICAL_CODES = ("033502", "190218")
 CONSERVATIVE_CODES = [(c, w) for c, w in ACTIVITY_CODES if c not in CLINICAL_CODES]
-# Closing day of a conservative subtraject (day 1 = the opening day): seed regulation_looptijden.
-CLOSING_DAY = {"11": 90, "21": 120}
+# Closing day of a conservative subtraject (day 1 = the opening day), from the regulation seed itself.
+CLOSING_DAY = {r["zorgtype"]: int(r["max_dagen"]) for r in read_seed("regulation/regulation_looptijden.csv")
+               if r["sector"] == "MSZ"}
 NO_PARALLEL_SPECIALISMS = ("0320", "0335")
 # Month-of-year weight: summer and December dips.
 SEASON = {1: 1.05, 2: 1.0, 3: 1.08, 4: 1.0, 5: 1.02, 6: 1.0, 7: 0.82, 8: 0.78, 9: 1.05, 10: 1.06, 11: 1.05, 12: 0.85}
