@@ -27,10 +27,12 @@ $(STAMP): requirements.lock pyproject.toml
 venv: $(STAMP)
 
 ## build: venv, demo deliveries, contract checks at load, dbt build on DuckDB
+# --full-refresh reloads the seeds, so a seed whose columns changed (a new version of normenkader, a user's edit)
+# loads instead of failing on an existing database; the history models (full_refresh false) keep their rows (D-44)
 build: venv
 	$(BIN)/normenkader generate --scale $(SCALE) --seed $(SEED) --out $(DELIVERIES)
 	$(BIN)/normenkader load --root $(DELIVERIES) --db $(NORMENKADER_DB)
-	NORMENKADER_DB=$(NORMENKADER_DB) $(BIN)/dbt build --quiet
+	NORMENKADER_DB=$(NORMENKADER_DB) $(BIN)/dbt build --full-refresh --quiet
 	@echo
 	@echo "Warehouse built: $(abspath $(NORMENKADER_DB))"
 	@echo "Try:  $(BIN)/python -c \"import duckdb; print(duckdb.connect('$(NORMENKADER_DB)', read_only=True).sql('select boekjaar, financier_type, count(*) as regels, sum(bedrag) as bedrag from intermediate.int_bmodel__factuurregel group by all order by all'))\""
