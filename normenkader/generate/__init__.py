@@ -13,13 +13,11 @@ import time
 from pathlib import Path
 
 from normenkader.contract import load_contract
-from normenkader.generate.core import Generator
+from normenkader.generate.core import GGZ_PROVIDER, HOSPITAL, Generator
 from normenkader.generate.ggz import generate_ggz
 from normenkader.generate.msz import generate_msz
 
 DEFAULT_PEILDATUM = "2025-03-01"
-HOSPITAL = "ziekenhuis_demo"
-GGZ_PROVIDER = "ggz_demo"
 
 
 def generate(scale: float, seed: int, out: Path, peildatum: str = DEFAULT_PEILDATUM, echo=print) -> dict:

@@ -17,6 +17,8 @@ from normenkader import PROJECT_ROOT
 from normenkader.contract import Extract
 
 SEEDS = PROJECT_ROOT / "seeds"
+HOSPITAL = "ziekenhuis_demo"
+GGZ_PROVIDER = "ggz_demo"
 _PRIME = 4294967291  # largest prime below 2**32
 
 

@@ -7,8 +7,9 @@ invoices to patients (uninsured 16/17 care) and other payers, Vecozo rejections 
 herdeclaraties (credit + re-invoice, often across the book-year boundary).
 Clean care keeps the norms: a conservative subtraject of zorgtype 11/21 closes on day 90/120 (N0127, N0563), and
 a subtraject overlapping another of the same patient and specialism has a care profile of its own (N0525).
-Injected scenarios (labelled, with their truth in `_truth/`) sit on patients `PINJ…` (onderzoeksmassa) and
-`PN…` (the MSZ norms).
+Two locations (seed beheer_locatie): a subtraject's activities are performed where it is treated.
+Injected scenarios (labelled, with their truth in `_truth/`) sit on patients `PINJ…` (onderzoeksmassa),
+`PN…` (the MSZ norms) and `PV…` (the volume norms, module `volume`).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from pathlib import Path
 
 from normenkader.contract import Contract
 from normenkader.generate.core import Generator, pick, read_seed, valid_bsn
+from normenkader.generate.volume import HOOFD, LOCATIES, inject_volume_care
 
 # Market shares per concern (Achmea ~29%, VGZ ~24%, CZ ~21%, Menzis ~12%, the rest small), split over labels.
 UZOVI_SHARE = {
@@ -82,7 +84,8 @@ def generate_msz(g: Generator, contract: Contract, scale: float, peildatum: str,
                 {pick("u(i, 'spec')", list(SPECIALISME_WEIGHT.items()))} as specialisme,
                 {pick("u(i, 'zt')", [("11", 52), ("21", 42), ("13", 3), ("41", 1), ("51", 1), ("52", 1)])} as zorgtype,
                 {pick("u(i, 'mon')", month_items)} as m,
-                {pick("u(i, 'seg')", [("15", 70), ("14", 29.7), ("16", 0.15), ("17", 0.15)])} as segment
+                {pick("u(i, 'seg')", [("15", 70), ("14", 29.7), ("16", 0.15), ("17", 0.15)])} as segment,
+                {pick("u(i, 'loc')", [(LOCATIES[0], 70), (LOCATIES[1], 30)])} as locatie
             from range({n_sub}) t(i)
         ), dated as (
             select *, (date '{FIRST_MONTH}' + to_months(m))::date as month_start from base
@@ -124,7 +127,7 @@ def generate_msz(g: Generator, contract: Contract, scale: float, peildatum: str,
 
     g.sql("act", f"""
         with expanded as (
-            select i, subtraject_id, specialisme, begindatum, is_klinisch,
+            select i, subtraject_id, specialisme, begindatum, is_klinisch, locatie,
                 least(case when is_closed then end_raw else {peil} - 1 end, {peil} - 1) as last_day,
                 unnest(case when is_parallel then range(1 + ui(i, 'nact', 0, 24)) || [31]
                             else range(1 + ui(i, 'nact', 0, 24)) end) as j
@@ -139,7 +142,8 @@ def generate_msz(g: Generator, contract: Contract, scale: float, peildatum: str,
                 as datum,
             case when u(i * 32 + j, 'cnt') < 0.05 then ui(i * 32 + j, 'cnt2', 2, 5) else 1 end as aantal,
             case when u(i * 32 + j, 'sup') < 0.15 then {pick("u(i * 32 + j, 'supw')", [(s, 1) for s in SUPPORT])}
-                else specialisme end as uitvoerend_specialisme
+                else specialisme end as uitvoerend_specialisme,
+            locatie
         from expanded""")
 
     g.sql("afs", f"""
@@ -161,6 +165,8 @@ def generate_msz(g: Generator, contract: Contract, scale: float, peildatum: str,
     _invoice_lines(g, peil)
     _inject_scenarios(g)
     _inject_norm_scenarios(g)
+    inject_volume_care(g, peildatum, lambda idx, pid, base: _insert_patient(g, idx, pid, valid_bsn(base)),
+                       lambda select, key: _insert_dbc_lines(g, select, key))
 
     g.sql("factuur", """
         select 'F' || lpad(dense_rank() over (order by factuurdatum, financier_code, patient_id, factuursoort)::varchar,
@@ -420,7 +426,7 @@ def _inject_norm_scenarios(g: Generator) -> None:
             for j, code in enumerate(codes):
                 acts.append(f"select 'AINJ-{sid}-{j}' as zorgactiviteit_id, '{sid}' as subtraject_id, '{code}' as "
                             f"zorgactiviteit_code, date '{start + timedelta(days=j)}' as datum, 1 as aantal, "
-                            f"'{spec}' as uitvoerend_specialisme")
+                            f"'{spec}' as uitvoerend_specialisme, '{HOOFD}' as locatie")
             if amount is not None:
                 lines.append(f"select 'FRNRM-{sid}' as factuurregel_id, '{sid}' as subtraject_id, '{patient}' as "
                              f"patient_id, date '{end + timedelta(days=14)}' as factuurdatum, {amount} as bedrag")
@@ -431,16 +437,26 @@ def _inject_norm_scenarios(g: Generator) -> None:
                          f"{str(bool(expected) and amount is None).lower()} as verwachte_facturatieblokkade")
     g.sql("norm_sub", " union all ".join(subs))
     for n, (_, patient, _) in enumerate(NORM_CASES, start=1):
-        g.con.execute("""insert into pat (idx, patient_id, bsn, geboortedatum, geslacht, postcode4, financier_code)
-            values (?, ?, ?, date '1965-03-03', 'M', '3512', '3311')""",
-                      [-100 - n, patient, valid_bsn(99990000 + 10 * n)])
+        _insert_patient(g, -100 - n, patient, valid_bsn(99990000 + 10 * n))
     g.con.execute("insert into sub by name select * from norm_sub")
     g.con.execute(f"insert into act by name select -1 as k, * from ({' union all '.join(acts)})")
+    _insert_dbc_lines(g, " union all ".join(lines), "INJN")
+    g.write_truth("msz_norm_scenarios", " union all ".join(truth), "subtraject_id")
+
+
+def _insert_patient(g: Generator, idx: int, patient_id: str, bsn: str) -> None:
+    """An injected scenario's patient, insured with 3311."""
+    g.con.execute("""insert into pat (idx, patient_id, bsn, geboortedatum, geslacht, postcode4, financier_code)
+        values (?, ?, ?, date '1965-03-03', 'M', '3512', '3311')""", [idx, patient_id, bsn])
+
+
+def _insert_dbc_lines(g: Generator, select: str, line_key: str) -> None:
+    """Accepted DBC lines to insurer 3311 for a select of (factuurregel_id, subtraject_id, patient_id,
+    factuurdatum, bedrag)."""
     g.con.execute(f"""
         insert into lines by name
-        select factuurregel_id, 'INJN' as line_key, subtraject_id, null as zorgactiviteit_id, patient_id,
+        select factuurregel_id, '{line_key}' as line_key, subtraject_id, null as zorgactiviteit_id, patient_id,
             '3311' as financier_code, factuurdatum, '150200' as verrichtingcode, '150200' as declaratiecode,
             'DBC' as verrichting_soort, 5 as tarieftype, bedrag::decimal(12, 2) as bedrag,
             'geaccepteerd' as vecozo_status, null as vecozo_retourcode, null as gecorrigeerd_factuurregel_id
-        from ({' union all '.join(lines)})""")
-    g.write_truth("msz_norm_scenarios", " union all ".join(truth), "subtraject_id")
+        from ({select})""")

@@ -68,8 +68,8 @@ def test_every_bad_row_is_quarantined_with_its_reason(corrupted):
         ("ggz_verblijf", 2, "met_overnachting", "contract", 'met_overnachting: "X" is not a boolean (J/N)'),
         ("patient", 4, "bsn", "contract", "bsn: <pii> does not match ^[0-9]{9}$"),
         ("subtraject", 5, "begindatum", "contract", 'begindatum: "2024-02-30" is not a date'),
-        ("zorgactiviteit", truncated_line, "uitvoerend_specialisme", "load",
-         "MISSING COLUMNS: Expected Number of Columns: 6 Found: 5"),
+        ("zorgactiviteit", truncated_line, "locatie", "load",
+         "MISSING COLUMNS: Expected Number of Columns: 7 Found: 6"),
     ]
 
 

@@ -22,10 +22,12 @@ select
     s.bsn_pseudoniem,
     s.specialisme as subtraject_specialisme,
     s.zorgtype,
+    s.diagnose as subtraject_diagnose,
     a.zorgactiviteit_code,
     a.datum,
     a.aantal,
     a.uitvoerend_specialisme,
+    a.locatie,
     -- support specialisms (radiology, lab, ...) perform activities on other specialisms' subtrajecten
     coalesce(sp.is_ondersteunend, false) as is_ondersteunend_specialisme,
     -- the properties the norms read; an unknown code has none of them (a warning test lists unknown codes)
