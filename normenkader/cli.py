@@ -23,7 +23,8 @@ def main(argv: list[str] | None = None) -> int:
     ld.add_argument("--db", type=Path, default=Path(DEFAULT_DB))
     ct = sub.add_parser("contract", help="render docs/data-contract.md and the staging model YAML from the contract")
     ct.add_argument("--check", action="store_true", help="fail if the rendered files are out of date")
-    ex = sub.add_parser("export", help="write the declarable mass and the massa-aansluiting as xlsx per institution")
+    ex = sub.add_parser("export", help="write the declarable mass and the massa-aansluiting as xlsx per institution, "
+                        "and the Transparantiekalender volumes as csv per institution and verslagjaar")
     ex.add_argument("--db", type=Path, default=Path(DEFAULT_DB))
     ex.add_argument("--out", type=Path, default=Path("data/exports"))
     bn = sub.add_parser("bench", help="time generation, load and dbt build; append figures to docs/benchmarks.md")
@@ -46,9 +47,10 @@ def main(argv: list[str] | None = None) -> int:
             return 2
         return 0
     if args.cmd == "export":
-        from normenkader.export import export_massa
+        from normenkader.export import export_massa, export_transparantiekalender
 
         export_massa(args.db, args.out)
+        export_transparantiekalender(args.db, args.out)
         return 0
     if args.cmd == "bench":
         from normenkader.bench import run_bench

@@ -1,8 +1,10 @@
 """`normenkader export`: the declarable-mass overview and the massa-aansluiting as a spreadsheet per institution,
-the file the hospital opens beside its own figures (R-AS-2)."""
+the file the hospital opens beside its own figures (R-AS-2); and the realised volumes on the minimum volume norms
+as a csv per institution and verslagjaar, the answer to the Zorginstituut's Transparantiekalender (S1)."""
 
 from __future__ import annotations
 
+import csv
 from pathlib import Path
 
 import duckdb
@@ -43,6 +45,32 @@ def export_massa(db_path: Path, out_dir: Path, echo=print) -> list[Path]:
                     sheet.column_dimensions[get_column_letter(i)].width = max(12, len(name) + 2)
             path = out_dir / f"declarabele_massa_{institution}_{peildatum}.xlsx"
             book.save(path)
+            written.append(path)
+            echo(f"wrote {path}")
+    return written
+
+
+TRANSPARANTIEKALENDER = """select institution, verslagjaar, behandeling, omschrijving, beroepsgroep, niveau, locatie,
+    locatie_naam, eenheid, aantal_ingrepen, aantal_patienten, aantal_gerealiseerd, minimum
+    from volume.rpt_volume_inkoopadvies
+    where institution = ? and verslagjaar = ? and is_volledig_jaar
+    order by behandeling, niveau, locatie"""
+
+
+def export_transparantiekalender(db_path: Path, out_dir: Path, echo=print) -> list[Path]:
+    """One csv per institution and complete verslagjaar with its realised volumes; return the files written."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    written = []
+    with duckdb.connect(str(db_path), read_only=True) as con:
+        years = con.execute("""select distinct institution, verslagjaar from volume.rpt_volume_inkoopadvies
+            where is_volledig_jaar order by all""").fetchall()
+        for institution, verslagjaar in years:
+            cur = con.execute(TRANSPARANTIEKALENDER, [institution, verslagjaar])
+            path = out_dir / f"transparantiekalender_{institution}_{verslagjaar}.csv"
+            with path.open("w", newline="", encoding="utf-8") as fh:
+                writer = csv.writer(fh)
+                writer.writerow([d[0] for d in cur.description])
+                writer.writerows(cur.fetchall())
             written.append(path)
             echo(f"wrote {path}")
     return written
