@@ -13,7 +13,10 @@ NORMENKADER_DB ?= data/normenkader.duckdb
 CI_DIR := data/ci
 export DBT_PROFILES_DIR := $(CURDIR)/profiles
 
-.PHONY: venv build docs export test lint test-warehouse pytest bench clean
+DELIVERY ?= $(DELIVERIES)
+VALIDATION_DIR ?= data/validation
+
+.PHONY: venv build validate docs export test lint test-warehouse pytest bench clean
 
 $(STAMP): requirements.lock pyproject.toml
 	@test -n "$(PYTHON)" || { echo "error: Python 3.11 is needed (python3.11 or python3 on PATH)"; exit 1; }
@@ -26,17 +29,23 @@ $(STAMP): requirements.lock pyproject.toml
 
 venv: $(STAMP)
 
-## build: venv, demo deliveries, contract checks at load, dbt build on DuckDB
+## build: venv, demo deliveries, GX validation (stops on a contract break), load, dbt build on DuckDB
 # --full-refresh reloads the seeds, so a seed whose columns changed (a new version of normenkader, a user's edit)
 # loads instead of failing on an existing database; the history models (full_refresh false) keep their rows (D-44)
 build: venv
 	$(BIN)/normenkader generate --scale $(SCALE) --seed $(SEED) --out $(DELIVERIES)
+	$(BIN)/normenkader validate --delivery $(DELIVERIES) --report-dir $(VALIDATION_DIR)
 	$(BIN)/normenkader load --root $(DELIVERIES) --db $(NORMENKADER_DB)
 	NORMENKADER_DB=$(NORMENKADER_DB) $(BIN)/dbt build --full-refresh --quiet
 	@echo
 	@echo "Warehouse built: $(abspath $(NORMENKADER_DB))"
 	@echo "Try:  $(BIN)/python -c \"import duckdb; print(duckdb.connect('$(NORMENKADER_DB)', read_only=True).sql('select boekjaar, financier_type, count(*) as regels, sum(bedrag) as bedrag from intermediate.int_bmodel__factuurregel group by all order by all'))\""
 	@echo "Docs: make docs  (dbt docs generate, then open target/index.html)"
+
+## validate: the GX suites of the contract on DELIVERY (a delivery folder or a root); report and Data Docs in
+## VALIDATION_DIR; exit 1 on a contract break
+validate: venv
+	$(BIN)/normenkader validate --delivery $(DELIVERY) --report-dir $(VALIDATION_DIR)
 
 docs: venv
 	NORMENKADER_DB=$(NORMENKADER_DB) $(BIN)/dbt docs generate --quiet
@@ -56,6 +65,7 @@ lint: venv
 test-warehouse: venv
 	rm -rf $(CI_DIR)
 	$(BIN)/normenkader generate --scale 0.01 --seed $(SEED) --out $(CI_DIR)/deliveries
+	$(BIN)/normenkader validate --delivery $(CI_DIR)/deliveries --report-dir $(CI_DIR)/validation
 	$(BIN)/normenkader load --root $(CI_DIR)/deliveries --db $(CI_DIR)/normenkader.duckdb
 	NORMENKADER_DB=$(CI_DIR)/normenkader.duckdb $(BIN)/dbt build
 	NORMENKADER_DB=$(CI_DIR)/normenkader.duckdb $(BIN)/dbt docs generate --quiet

@@ -21,6 +21,17 @@ def main(argv: list[str] | None = None) -> int:
     ld = sub.add_parser("load", help="check and load every delivery under a root into the raw layer")
     ld.add_argument("--root", type=Path, default=Path("data/deliveries"))
     ld.add_argument("--db", type=Path, default=Path(DEFAULT_DB))
+    va = sub.add_parser("validate", help="validate deliveries against the contract with Great Expectations; "
+                        "exit 1 on a contract break")
+    va.add_argument("--delivery", type=Path, default=Path("data/deliveries"),
+                    help="a delivery folder <institution>/<peildatum> or a root of them")
+    va.add_argument("--report-dir", type=Path, default=Path("data/validation"))
+    va.add_argument("--max-volume-change", type=float, default=0.25,
+                    help="warn when an extract's row count changes more than this share from the previous delivery")
+    va.add_argument("--chunk-rows", type=int, default=200_000, help="rows per validated DataFrame")
+    ps = sub.add_parser("privacy-scan", help="scan every table outside the source layer for BSNs, names and "
+                        "street addresses; exit 1 on a finding")
+    ps.add_argument("--db", type=Path, default=Path(DEFAULT_DB))
     ct = sub.add_parser("contract", help="render docs/data-contract.md and the staging model YAML from the contract")
     ct.add_argument("--check", action="store_true", help="fail if the rendered files are out of date")
     ex = sub.add_parser("export", help="write the declarable mass and the massa-aansluiting as xlsx per institution, "
@@ -46,6 +57,24 @@ def main(argv: list[str] | None = None) -> int:
             print(f"error: {exc}", file=sys.stderr)
             return 2
         return 0
+    if args.cmd == "validate":
+        from normenkader.load import DeliveryError
+        from normenkader.validate import validate
+
+        try:
+            report = validate(args.delivery, args.report_dir, args.max_volume_change, args.chunk_rows)
+        except DeliveryError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 2
+        return 0 if report.success else 1
+    if args.cmd == "privacy-scan":
+        from normenkader.privacy import scan
+
+        findings = scan(args.db)
+        for f in findings:
+            print(f"personal data outside the source layer: {f}")
+        print(f"privacy scan: {len(findings)} finding(s)")
+        return 1 if findings else 0
     if args.cmd == "export":
         from normenkader.export import export_massa, export_transparantiekalender
 
@@ -62,3 +91,7 @@ def main(argv: list[str] | None = None) -> int:
 
         return render_all(check=args.check)
     return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

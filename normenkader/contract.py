@@ -44,6 +44,7 @@ class Extract:
     key: tuple[str, ...]
     grain: str
     columns: tuple[Column, ...] = field(default_factory=tuple)
+    control_total: str | None = None  # the controle_totaal meting counting this extract's rows (R-AS-1)
 
     @property
     def file_name(self) -> str:
@@ -119,6 +120,7 @@ def load_contract(path: Path = CONTRACT_PATH) -> Contract:
                     key=key,
                     grain=meta.get("grain", ""),
                     columns=cols,
+                    control_total=meta.get("control_total"),
                 )
             )
     names = [e.name for e in extracts]

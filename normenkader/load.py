@@ -228,22 +228,27 @@ def load(root: Path, db_path: Path, contract: Contract | None = None, echo=print
     contract = contract or load_contract()
     checks = check_deliveries(find_deliveries(root), contract)
     db_path.parent.mkdir(parents=True, exist_ok=True)
-    summary = []
     with duckdb.connect(str(db_path)) as con:
-        _ensure_tables(con, contract)
-        for fc in checks:
-            _parse_file(con, fc)
-            con.execute("begin transaction")
-            try:
-                loaded, rejected = _store_file(con, fc)
-                con.execute("commit")
-            except Exception:
-                con.execute("rollback")
-                raise
-            summary.append(
-                {"delivery": fc.delivery.delivery_id, "extract": fc.extract.name, "file_rows": fc.data_lines,
-                 "loaded": loaded, "rejected": rejected}
-            )
-            flag = f"  ({rejected} rejected: see raw.load_rejects)" if rejected else ""
-            echo(f"loaded {fc.delivery.delivery_id} {fc.extract.name}: {loaded:,} rows{flag}")
+        return load_files(con, contract, checks, echo)
+
+
+def load_files(con: duckdb.DuckDBPyConnection, contract: Contract, checks: list[FileCheck], echo=print) -> list[dict]:
+    """Load checked files into the raw layer of an open connection (a warehouse, or the validator's memory)."""
+    _ensure_tables(con, contract)
+    summary = []
+    for fc in checks:
+        _parse_file(con, fc)
+        con.execute("begin transaction")
+        try:
+            loaded, rejected = _store_file(con, fc)
+            con.execute("commit")
+        except Exception:
+            con.execute("rollback")
+            raise
+        summary.append(
+            {"delivery": fc.delivery.delivery_id, "extract": fc.extract.name, "file_rows": fc.data_lines,
+             "loaded": loaded, "rejected": rejected}
+        )
+        flag = f"  ({rejected} rejected: see raw.load_rejects)" if rejected else ""
+        echo(f"loaded {fc.delivery.delivery_id} {fc.extract.name}: {loaded:,} rows{flag}")
     return summary

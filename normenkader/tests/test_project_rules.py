@@ -101,3 +101,24 @@ def test_no_yaml_file_repeats_a_key():
     assert len(files) > 8
     for path in files:
         yaml.load(path.read_text(encoding="utf-8"), Loader=_StrictLoader)  # raises on a repeated key
+
+
+def test_source_counts_follow_the_contracts_control_totals(manifest):
+    """Macro bronaantallen (dbt) and the GX validation read the same extract -> controle_totaal pairs."""
+    import re
+
+    from normenkader.contract import load_contract
+
+    macro = (PROJECT_ROOT / "macros" / "massa" / "bronaantallen.sql").read_text()
+    in_macro = set(re.findall(r"\('(aantal_\w+)', '(stg_\w+)'\)", macro))
+    in_contract = {(e.control_total, e.staging_model) for e in load_contract().extracts if e.control_total}
+    assert in_macro == in_contract and len(in_contract) == 3
+
+
+def test_every_mart_a_bi_tool_reads_has_an_enforced_contract(manifest):
+    """A changed type or a removed column of a mart fails the build (issue 7), every column typed."""
+    marts = {m: n for m, n in _models(manifest).items() if n["original_file_path"].startswith("models/marts/")}
+    assert len(marts) >= 20
+    unenforced = sorted(m for m, n in marts.items() if not n["config"]["contract"]["enforced"])
+    untyped = sorted(f"{m}.{c}" for m, n in marts.items() for c, v in n["columns"].items() if not v.get("data_type"))
+    assert unenforced == [] and untyped == []
