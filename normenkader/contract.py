@@ -36,6 +36,15 @@ class Column:
 
 
 @dataclass(frozen=True)
+class RowCheck:
+    """A rule over several columns of a row: `expression` (SQL over the typed contract columns) must be true."""
+
+    name: str
+    description: str
+    expression: str
+
+
+@dataclass(frozen=True)
 class Extract:
     source: str
     sector: str
@@ -45,6 +54,7 @@ class Extract:
     grain: str
     columns: tuple[Column, ...] = field(default_factory=tuple)
     control_total: str | None = None  # the controle_totaal meting counting this extract's rows (R-AS-1)
+    checks: tuple[RowCheck, ...] = field(default_factory=tuple)
 
     @property
     def file_name(self) -> str:
@@ -121,6 +131,8 @@ def load_contract(path: Path = CONTRACT_PATH) -> Contract:
                     grain=meta.get("grain", ""),
                     columns=cols,
                     control_total=meta.get("control_total"),
+                    checks=tuple(RowCheck(c["name"], c["description"], c["expression"])
+                                 for c in meta.get("checks") or ()),
                 )
             )
     names = [e.name for e in extracts]

@@ -228,7 +228,12 @@ def load(root: Path, db_path: Path, contract: Contract | None = None, echo=print
     contract = contract or load_contract()
     checks = check_deliveries(find_deliveries(root), contract)
     db_path.parent.mkdir(parents=True, exist_ok=True)
-    with duckdb.connect(str(db_path)) as con:
+    try:
+        con = duckdb.connect(str(db_path))
+    except duckdb.IOException as exc:  # DuckDB's file lock: one writing process at a time
+        raise DeliveryError(f"{db_path}: the warehouse is in use by another process (a build or load still running?); "
+                            f"nothing was loaded. Try again when it has finished. ({exc})") from exc
+    with con:
         return load_files(con, contract, checks, echo)
 
 

@@ -75,11 +75,15 @@ def staging_yaml(contract: Contract, source: str) -> str:
             ],
             "data_tests": [{"nk_unique_key": {"arguments": {"columns": ["_delivery_id", "_line"]}}}],
         })
+        row_tests = [{"nk_expression_is_true": {
+            "name": f"{e.staging_model}_{c.name}", "description": c.description,
+            "arguments": {"expression": f"coalesce({c.expression}, true)"}, "config": {"severity": "warn"}}}
+            for c in e.checks]
         models.append({
             "name": e.staging_model,
             "description": f"{e.description} Grain: {e.grain}. Rows of `{e.file_name}` that meet the contract.",
             "columns": load_cols + [_staging_column(e, c) for c in e.columns],
-            **({"data_tests": key_test} if key_test else {}),
+            **({"data_tests": key_test + row_tests} if key_test + row_tests else {}),
         })
     return HEADER_YML + yaml.safe_dump({"version": 2, "models": models}, sort_keys=False, allow_unicode=True, width=110)
 
@@ -183,6 +187,10 @@ def contract_markdown(contract: Contract) -> str:
                 out.append(f"| `{c.name}` | {c.type} | {'no' if c.nullable else 'yes'} | {'; '.join(checks)} | "
                            f"{c.description} |")
             out.append("")
+            if e.control_total:
+                out += [f"Row count: equals the control total `{e.control_total}` (R-AS-1).", ""]
+            for rc in e.checks:
+                out += [f"Row rule `{rc.name}` (warning): {rc.description}: `{rc.expression}`.", ""]
     return "\n".join(out)
 
 

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -120,6 +121,11 @@ def _lit(value: str) -> str:
     return "'" + str(value).replace("'", "''") + "'"
 
 
+def _text(alias: str, column: str) -> str:
+    """The delivered text of a column as staging reads it: trimmed, empty as NULL."""
+    return f"nullif(trim({alias}.{_q(column)}), '')"
+
+
 SQL_TYPE = {"integer": "bigint", "decimal": "decimal(14, 2)", "date": "date"}
 
 
@@ -136,7 +142,7 @@ class _Suite:
         import great_expectations.expectations as gxe
         import pandas as pd
 
-        self.e, self.frame_columns, self.row_level, self.meta = e, ["_line"], [], {}
+        self.e, self.frame_columns, self.row_level, self.meta = e, ["r._line"], [], {}
         by_name = {x.name: x for x in contract.extracts}
         src = f"raw.{_q(e.name)}"
 
@@ -144,12 +150,12 @@ class _Suite:
             expectation.meta = {"column": column, "check": check, "severity": severity, "shown": shown or column}
             self.row_level.append(expectation)
 
-        def flag(name, sql, column, check, severity=FOUT):
+        def flag(name, sql, column, check, severity=FOUT, shown=None):
             self.frame_columns.append(f"{sql} as {_q(name)}")
-            add(gxe.ExpectColumnValuesToBeInSet(column=name, value_set=[True]), column, check, severity)
+            add(gxe.ExpectColumnValuesToBeInSet(column=name, value_set=[True]), column, check, severity, shown)
 
         for c in e.columns:
-            v = f"nullif(trim(r.{_q(c.name)}), '')"
+            v = _text("r", c.name)
             if not c.pii:
                 self.frame_columns.append(f"{v} as {_q(c.name)}")
             if not c.nullable:
@@ -190,11 +196,21 @@ class _Suite:
                      f"({v} is null or exists (select 1 from raw.{_q(t.name)} as t where t._delivery_id = "
                      f"r._delivery_id and trim(t.{_q(tcol)}) = {v}))",
                      c.name, f"refers to an existing {c.references}", WAARSCHUWING)
+        joins = []
+        for i, rc in enumerate(e.checks):
+            # the rule reads the typed columns under their contract names, as in staging
+            typed = ", ".join(f"{_typed(_text('x', c.name), c.type)} as {_q(c.name)}" for c in e.columns)
+            joins.append(f"left join (select _line, coalesce({rc.expression}, true) as ok from (select x._line, "
+                         f"{typed} from {src} as x where x._delivery_id = {_lit(delivery_id)})) as rc{i} "
+                         f"on rc{i}._line = r._line")
+            named = ", ".join(c.name for c in e.columns if re.search(rf"\b{c.name}\b", rc.expression))
+            flag(f"regel__{rc.name}", f"rc{i}.ok", None, f"row rule {rc.name}: {rc.description}", WAARSCHUWING,
+                 shown=named)
         if e.key:
-            part = ", ".join(f"nullif(trim(r.{_q(k)}), '')" for k in e.key)
+            part = ", ".join(_text("r", k) for k in e.key)
             flag("_sleutel_uniek", f"row_number() over (partition by {part} order by r._line) = 1",
                  ", ".join(e.key), f"key ({', '.join(e.key)}) unique in the delivery (the first line wins)")
-        self.sql = (f"select {', '.join(self.frame_columns)} from {src} as r "
+        self.sql = (f"select {', '.join(self.frame_columns)} from {src} as r {' '.join(joins)} "
                     f"where r._delivery_id = {_lit(delivery_id)} order by r._line")
 
 
@@ -270,7 +286,7 @@ def _validate_extract(context, source, con, contract, fc: FileCheck, previous_li
         o.examples = [_example(con, e, d, line, meta["shown"]) for line in merged["lines"][:MAX_EXAMPLES]]
         outcomes.append(o)
 
-    table_level = []
+    table_level = [(gxe.ExpectTableRowCountToBeBetween(min_value=1), "the extract has rows", WAARSCHUWING)]
     control = _control_total(con, d, e)
     if control is not None:
         table_level.append((gxe.ExpectTableRowCountToEqual(value=control),
@@ -282,7 +298,7 @@ def _validate_extract(context, source, con, contract, fc: FileCheck, previous_li
             f"row count within {max_change:.0%} of the previous delivery ({prev:,} rows)", WAARSCHUWING))
     for exp, check, severity in table_level:
         exp.meta = {"column": None, "check": check, "severity": severity, "shown": None}
-    if table_level:
+    if table_level:  # always: the row counts are validated on the line numbers alone
         lines = con.execute(f"select _line from raw.{_q(e.name)} where _delivery_id = ?", [d.delivery_id]).df()
         n_rejected = parse.unexpected
         if n_rejected:  # rejected lines are rows of the file too
