@@ -126,6 +126,7 @@ def _text(alias: str, column: str) -> str:
     return f"nullif(trim({alias}.{_q(column)}), '')"
 
 
+# the types and reads of macros nk_sql_type / nk_try_cast (staging), so a value readable here is readable there
 SQL_TYPE = {"integer": "bigint", "decimal": "decimal(14, 2)", "date": "date"}
 
 
@@ -142,7 +143,7 @@ class _Suite:
         import great_expectations.expectations as gxe
         import pandas as pd
 
-        self.e, self.frame_columns, self.row_level, self.meta = e, ["r._line"], [], {}
+        self.e, self.frame_columns, self.row_level = e, ["r._line"], []
         by_name = {x.name: x for x in contract.extracts}
         src = f"raw.{_q(e.name)}"
 
@@ -298,16 +299,15 @@ def _validate_extract(context, source, con, contract, fc: FileCheck, previous_li
             f"row count within {max_change:.0%} of the previous delivery ({prev:,} rows)", WAARSCHUWING))
     for exp, check, severity in table_level:
         exp.meta = {"column": None, "check": check, "severity": severity, "shown": None}
-    if table_level:  # always: the row counts are validated on the line numbers alone
-        lines = con.execute(f"select _line from raw.{_q(e.name)} where _delivery_id = ?", [d.delivery_id]).df()
-        n_rejected = parse.unexpected
-        if n_rejected:  # rejected lines are rows of the file too
-            import pandas as pd
-            lines = pd.concat([lines, pd.DataFrame({"_line": [r[0] for r in rejects]})], ignore_index=True)
-        for merged in _run(context, source, f"{name}.table", [x[0] for x in table_level], iter([lines]), gx):
-            outcomes.append(Outcome(d.delivery_id, e.name, None, merged["meta"]["check"], merged["type"],
-                                    merged["meta"]["severity"], success=merged["success"],
-                                    observed=merged["observed"]))
+    # the row counts are validated on the line numbers alone; a rejected line is a row of the file too
+    lines = con.execute(f"select _line from raw.{_q(e.name)} where _delivery_id = ?", [d.delivery_id]).df()
+    if rejects:
+        import pandas as pd
+
+        lines = pd.concat([lines, pd.DataFrame({"_line": sorted({r[0] for r in rejects})})], ignore_index=True)
+    for merged in _run(context, source, f"{name}.table", [x[0] for x in table_level], iter([lines]), gx):
+        outcomes.append(Outcome(d.delivery_id, e.name, None, merged["meta"]["check"], merged["type"],
+                                merged["meta"]["severity"], success=merged["success"], observed=merged["observed"]))
     return outcomes
 
 
@@ -326,7 +326,7 @@ def _chunks(con, sql: str, chunk_rows: int):
             break
 
 
-def _run(context, source, name: str, expectations: list, frames, gx) -> list[tuple[object, dict]]:
+def _run(context, source, name: str, expectations: list, frames, gx) -> list[dict]:
     """Validate each frame against the expectations; merge the results per expectation over the frames."""
     asset = source.add_dataframe_asset(name)
     batch = asset.add_batch_definition_whole_dataframe("all")
