@@ -74,9 +74,10 @@ pytest: venv
 	NORMENKADER_TEST_DB=$(CI_DIR)/normenkader.duckdb NORMENKADER_TEST_DELIVERIES=$(CI_DIR)/deliveries \
 		$(BIN)/pytest
 
-## bench: generation and dbt build at scale 0.1 and 1; figures appended to docs/benchmarks.md
+## bench: generation, GX validation, load, floor query and dbt build at scale 0.1, 1 and 3, plus the fixed cost on an
+## empty delivery; figures appended to docs/benchmarks.md, plot in docs/benchmarks-scale.svg
 bench: venv
-	$(BIN)/normenkader bench --scales 0.1 1
+	$(BIN)/normenkader bench --scales 0.1 1 3
 
 clean:
 	rm -rf target logs data $(VENV)

@@ -1,7 +1,11 @@
-"""`normenkader bench`: time generation, load and `dbt build` per scale; report rows/s, peak memory and the
-slowest models, and append the figures with the machine's description to docs/benchmarks.md.
+"""`normenkader bench`: time generation, validation, load and `dbt build` per scale against the machine's floor;
+report rows/s, peak memory, the ratios and the slowest models, append them with the machine's description to
+docs/benchmarks.md and plot time against scale (docs/benchmarks-scale.svg).
 
 Each stage runs as its own process so its peak memory (ru_maxrss from wait4) is its own.
+- floor: one DuckDB query that reads every extract of the scale's deliveries once and aggregates every column;
+- fixed cost: `dbt build` on an empty delivery (every file header only), i.e. dbt's start-up and the per-model and
+  per-test overhead; the data-dependent cost of a scale is its build time minus the fixed cost (issue 9).
 """
 
 from __future__ import annotations
@@ -37,15 +41,54 @@ class Stage:
         return self.rows / self.seconds if self.seconds else 0.0
 
 
-def _run(cmd: list[str], env: dict[str, str]) -> tuple[float, float]:
+def _run(cmd: list[str], env: dict[str, str], allow_failure: bool = False) -> tuple[float, float]:
     started = time.perf_counter()
     proc = subprocess.Popen(cmd, cwd=PROJECT_ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     out = proc.stdout.read() if proc.stdout else b""
     _, status, usage = os.wait4(proc.pid, 0)
     seconds = time.perf_counter() - started
-    if os.waitstatus_to_exitcode(status) != 0:
+    if os.waitstatus_to_exitcode(status) != 0 and not allow_failure:
         raise RuntimeError(f"{' '.join(cmd)} failed:\n{out.decode(errors='replace')[-4000:]}")
     return seconds, usage.ru_maxrss / 1024
+
+
+def floor_sql(root: Path) -> str:
+    """One query reading every extract under root once and aggregating every column (count, longest value)."""
+    parts = []
+    for path in sorted(root.glob("*/*/*.csv")):
+        with path.open(encoding="utf-8", errors="replace") as fh:
+            header = [h.strip().strip('"') for h in fh.readline().split("|")]
+        longest = ", ".join(f'max(length("{c}"))' for c in header)
+        parts.append(f"select '{path.name}' as f, count(*) as n, greatest({longest}) as m from read_csv('{path}', "
+                     "delim='|', quote='\"', escape='\"', header=true, all_varchar=true)")
+    return " union all ".join(parts)
+
+
+def floor_main(root: str) -> None:
+    rows = duckdb.connect().sql(floor_sql(Path(root))).fetchall()
+    print(sum(r[1] for r in rows))
+
+
+def floor_query(root: Path, env: dict[str, str]) -> tuple[float, float]:
+    """The machine's floor for a delivery root: every extract read once, every column aggregated, one query."""
+    return _run([sys.executable, "-c", f"from normenkader.bench import floor_main; floor_main({str(root)!r})"], env)
+
+
+def fixed_cost(workdir: Path, template: Path) -> tuple[float, float]:
+    """`dbt build` on a delivery of header-only files (the template's headers): the cost that does not grow with
+    the data. Tests that need data (the massa-aansluiting) may fail on it; only the time counts."""
+    root, db = workdir / "empty", workdir / "empty.duckdb"
+    shutil.rmtree(root, ignore_errors=True)
+    db.unlink(missing_ok=True)
+    for path in template.glob("*/*/*.csv"):
+        target = root / path.relative_to(template)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("rb") as fh:
+            target.write_bytes(fh.readline())
+    bin_dir = Path(sys.executable).parent
+    env = dbt_env(db)
+    _run([str(bin_dir / "normenkader"), "load", "--root", str(root), "--db", str(db)], env)
+    return _run([str(bin_dir / "dbt"), "build", "--quiet"], env, allow_failure=True)
 
 
 def machine() -> str:
@@ -70,11 +113,15 @@ def bench_scale(scale: float, workdir: Path, seed: int = 42) -> tuple[list[Stage
     env = dbt_env(db)
     cli = str(bin_dir / "normenkader")
     s_gen, m_gen = _run([cli, "generate", "--scale", str(scale), "--seed", str(seed), "--out", str(root)], env)
+    shutil.rmtree(root / "_truth", ignore_errors=True)
+    s_val, m_val = _run([cli, "validate", "--delivery", str(root), "--report-dir", str(workdir / "validation")], env)
     s_load, m_load = _run([cli, "load", "--root", str(root), "--db", str(db)], env)
     # the loader counted every file's data lines already
     with duckdb.connect(str(db), read_only=True) as con:
         rows = int(con.execute("select sum(file_rows) from raw.load_audit").fetchone()[0])
-    stages = [Stage("generate", s_gen, m_gen, rows), Stage("load", s_load, m_load, rows)]
+    s_floor, m_floor = floor_query(root, env)
+    stages = [Stage("generate", s_gen, m_gen, rows), Stage("validate (GX)", s_val, m_val, rows),
+              Stage("load", s_load, m_load, rows), Stage("floor query", s_floor, m_floor, rows)]
     s, m = _run([str(bin_dir / "dbt"), "build", "--quiet"], env)
     stages.append(Stage("dbt build", s, m, rows))
     results = json.loads((PROJECT_ROOT / "target" / "run_results.json").read_text())
@@ -100,18 +147,29 @@ def run_bench(scales: list[float], workdir: Path, echo=print) -> str:
     workdir.mkdir(parents=True, exist_ok=True)
     lines = [f"## {datetime.now(UTC):%Y-%m-%d %H:%M} UTC", "", f"Machine: {machine()}", "",
              "| scale | stage | seconds | source rows | rows/s | peak memory (MiB) |", "|---|---|---|---|---|---|"]
-    slow_lines, backtest = [], []
+    slow_lines, backtest, points = [], [], []
+    fixed = None
     for scale in scales:
         echo(f"scale {scale} ...")
         stages, slowest = bench_scale(scale, workdir)
+        if fixed is None:
+            fixed = fixed_cost(workdir, workdir / f"scale-{scale}")
+            echo(f"  fixed cost (dbt build, empty delivery) {fixed[0]:.1f}s")
         backtest = _backtest(workdir / f"scale-{scale}.duckdb", scale)
         for st in stages:
             lines.append(f"| {scale} | {st.name} | {st.seconds:.1f} | {st.rows:,} | {st.rows_per_s:,.0f} | "
                          f"{st.peak_mib:,.0f} |")
-            echo(f"  {st.name:<10} {st.seconds:7.1f}s {st.rows:>12,} rows {st.rows_per_s:>12,.0f} rows/s "
+            echo(f"  {st.name:<14} {st.seconds:7.1f}s {st.rows:>12,} rows {st.rows_per_s:>12,.0f} rows/s "
                  f"{st.peak_mib:8,.0f} MiB")
+        by = {st.name: st for st in stages}
+        points.append((scale, by["dbt build"].seconds, by["floor query"].seconds))
         slow_lines.append(f"- scale {scale}: " + ", ".join(f"{n} {t:.1f}s" for n, t in slowest))
-    lines += ["", "Slowest models (dbt run_results.json):", *slow_lines, "", *backtest]
+    lines += ["", f"Fixed cost (dbt build on an empty delivery: start-up, per-model and per-test overhead): "
+              f"{fixed[0]:.1f} s, peak {fixed[1]:,.0f} MiB.", "", *_ratios(points, fixed[0]),
+              "", "Slowest models (dbt run_results.json):", *slow_lines, "", *backtest]
+    plot = BENCH_DOC.with_name("benchmarks-scale.svg")
+    plot.write_text(svg_plot(points, fixed[0]))
+    lines += [f"Time against scale: [{plot.name}]({plot.name}).", ""]
     text = "\n".join(lines) + "\n"
     if not BENCH_DOC.exists():
         BENCH_DOC.write_text("# Benchmarks\n\nAppended by `make bench` (normenkader bench). Newest last.\n\n")
@@ -119,3 +177,49 @@ def run_bench(scales: list[float], workdir: Path, echo=print) -> str:
         fh.write(text)
     echo(f"appended to {BENCH_DOC.relative_to(PROJECT_ROOT)}")
     return text
+
+
+def _ratios(points: list[tuple[float, float, float]], fixed: float) -> list[str]:
+    """Per scale: build, data-dependent cost (build - fixed) and its ratio to the floor; growth between scales."""
+    out = ["| scale | dbt build (s) | data-dependent (s) | floor (s) | data-dependent / floor | data-dependent vs "
+           "smallest scale |", "|---|---|---|---|---|---|"]
+    base = None
+    for scale, build, floor in points:
+        data = max(build - fixed, 0.0)
+        base = base or (scale, data)
+        growth = f"{data / base[1]:.1f}x for {scale / base[0]:.0f}x the data" if base[1] and scale != base[0] else ""
+        out.append(f"| {scale} | {build:.1f} | {data:.1f} | {floor:.1f} | {data / floor:.1f} | {growth} |")
+    return out
+
+
+def svg_plot(points: list[tuple[float, float, float]], fixed: float, width: int = 560, height: int = 320) -> str:
+    """A plain SVG line plot of seconds against scale: dbt build, its data-dependent part, and the floor."""
+    pad = 50
+    xs = [p[0] for p in points]
+    ymax = max(max(p[1] for p in points), 1.0) * 1.1
+    xmax = max(xs) * 1.05
+
+    def xy(x: float, y: float) -> str:
+        return f"{pad + x / xmax * (width - 2 * pad):.1f},{height - pad - y / ymax * (height - 2 * pad):.1f}"
+
+    series = [("dbt build", "#1f77b4", [p[1] for p in points]),
+              ("data-dependent (build - fixed)", "#2ca02c", [max(p[1] - fixed, 0) for p in points]),
+              ("floor query", "#d62728", [p[2] for p in points])]
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" font-family="sans-serif" '
+             'font-size="11">', f'<rect width="{width}" height="{height}" fill="white"/>',
+             f'<line x1="{pad}" y1="{height - pad}" x2="{width - pad}" y2="{height - pad}" stroke="black"/>',
+             f'<line x1="{pad}" y1="{pad}" x2="{pad}" y2="{height - pad}" stroke="black"/>',
+             f'<text x="{width / 2}" y="{height - 12}" text-anchor="middle">scale</text>',
+             f'<text x="12" y="{height / 2}" transform="rotate(-90 12 {height / 2})" text-anchor="middle">'
+             'seconds</text>']
+    for x in xs:
+        px = xy(x, 0).split(",")[0]
+        parts.append(f'<text x="{px}" y="{height - pad + 14}" text-anchor="middle">{x:g}</text>')
+    for frac in (0, 0.5, 1):
+        py = xy(0, ymax / 1.1 * frac).split(",")[1]
+        parts.append(f'<text x="{pad - 6}" y="{py}" text-anchor="end">{ymax / 1.1 * frac:.0f}</text>')
+    for i, (label, colour, ys) in enumerate(series):
+        pts = " ".join(xy(x, y) for x, y in zip(xs, ys, strict=True))
+        parts.append(f'<polyline points="{pts}" fill="none" stroke="{colour}" stroke-width="2"/>')
+        parts.append(f'<text x="{pad + 10}" y="{pad + 14 * i}" fill="{colour}">{label}</text>')
+    return "\n".join([*parts, "</svg>"]) + "\n"
