@@ -180,15 +180,16 @@ def run_bench(scales: list[float], workdir: Path, echo=print) -> str:
 
 
 def _ratios(points: list[tuple[float, float, float]], fixed: float) -> list[str]:
-    """Per scale: build, data-dependent cost (build - fixed) and its ratio to the floor; growth between scales."""
+    """Per scale: build, data-dependent cost (build - fixed) and its ratio to the floor; growth from the last scale."""
     out = ["| scale | dbt build (s) | data-dependent (s) | floor (s) | data-dependent / floor | data-dependent vs "
-           "smallest scale |", "|---|---|---|---|---|---|"]
-    base = None
+           "previous scale |", "|---|---|---|---|---|---|"]
+    previous = None
     for scale, build, floor in points:
         data = max(build - fixed, 0.0)
-        base = base or (scale, data)
-        growth = f"{data / base[1]:.1f}x for {scale / base[0]:.0f}x the data" if base[1] and scale != base[0] else ""
+        growth = (f"{data / previous[1]:.1f}x for {scale / previous[0]:.0f}x the data"
+                  if previous and previous[1] else "")
         out.append(f"| {scale} | {build:.1f} | {data:.1f} | {floor:.1f} | {data / floor:.1f} | {growth} |")
+        previous = (scale, data)
     return out
 
 

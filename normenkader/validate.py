@@ -230,7 +230,10 @@ def validate(path: Path, report_dir: Path, max_volume_change: float = 0.25, chun
     context.variables.progress_bars = {"globally": False}
     source = context.data_sources.add_pandas("deliveries")
     outcomes: list[Outcome] = []
-    con = duckdb.connect()
+    # a database file, not memory: DuckDB keeps the delivery on disk and only its buffers in memory (scale 3 held
+    # 10 GB in memory otherwise); removed when done
+    scratch = report_dir / "validate.duckdb"
+    con = duckdb.connect(str(scratch), config={"memory_limit": "1GB"})
     for d in delivery_folders(path):
         try:
             checks = check_deliveries([d], contract)
@@ -251,6 +254,7 @@ def validate(path: Path, report_dir: Path, max_volume_change: float = 0.25, chun
             outcomes += _validate_extract(context, source, con, contract, fc, previous_lines, max_volume_change,
                                           chunk_rows, gx, gxe)
     con.close()
+    scratch.unlink(missing_ok=True)
     context.build_data_docs()
     docs = report_dir / DATA_DOCS
     report = Report(outcomes, docs if docs.exists() else None)
