@@ -11,97 +11,35 @@ kaders as (
     group by norm_id
 ),
 
-n0127 as (
-    select
-        norm_id,
-        kader_jaar,
-        institution,
-        'subtraject' as entiteit_type,
-        subtraject_id as entiteit_id,
-        bsn_pseudoniem,
-        uzovi,
-        einddatum as bevindingsdatum,
-        is_gefactureerd,
-        financiele_impact,
-        voorgestelde_correctie
-    from {{ ref('fct_norm_n0127') }}
-),
-
-n0525 as (
-    select
-        norm_id,
-        kader_jaar,
-        institution,
-        'subtraject' as entiteit_type,
-        subtraject_id as entiteit_id,
-        bsn_pseudoniem,
-        uzovi,
-        begindatum as bevindingsdatum,
-        is_gefactureerd,
-        financiele_impact,
-        voorgestelde_correctie
-    from {{ ref('fct_norm_n0525') }}
-),
-
-n0563 as (
-    select
-        norm_id,
-        kader_jaar,
-        institution,
-        'subtraject' as entiteit_type,
-        subtraject_id as entiteit_id,
-        bsn_pseudoniem,
-        uzovi,
-        einddatum as bevindingsdatum,
-        is_gefactureerd,
-        financiele_impact,
-        voorgestelde_correctie
-    from {{ ref('fct_norm_n0563') }}
-),
-
-n1395 as (
-    select
-        norm_id,
-        kader_jaar,
-        institution,
-        'dbc' as entiteit_type,
-        dbc_id as entiteit_id,
-        bsn_pseudoniem,
-        uzovi,
-        dbc_einddatum as bevindingsdatum,
-        is_gefactureerd,
-        financiele_impact,
-        voorgestelde_correctie
-    from {{ ref('fct_norm_n1395') }}
-),
-
-n1541 as (
-    select
-        norm_id,
-        kader_jaar,
-        institution,
-        'dbc' as entiteit_type,
-        dbc_id as entiteit_id,
-        bsn_pseudoniem,
-        uzovi,
-        eerste_onrechtmatige_dag as bevindingsdatum,
-        is_gefactureerd,
-        financiele_impact,
-        voorgestelde_correctie
-    from {{ ref('fct_norm_n1541') }}
-),
+{#- one row per norm model: the model, the entity a finding is on, that entity's key, and the finding's date;
+    test_norm_catalog_and_models_match proves none is missing -#}
+{%- set norm_models = [
+    ('fct_norm_n0127', 'subtraject', 'subtraject_id', 'einddatum'),
+    ('fct_norm_n0525', 'subtraject', 'subtraject_id', 'begindatum'),
+    ('fct_norm_n0563', 'subtraject', 'subtraject_id', 'einddatum'),
+    ('fct_norm_n1395', 'dbc', 'dbc_id', 'dbc_einddatum'),
+    ('fct_norm_n1541', 'dbc', 'dbc_id', 'eerste_onrechtmatige_dag'),
+] %}
 
 bevindingen as (
-    -- one select per norm model; test_norm_catalog_and_models_match proves none is missing
-    select * from n0127
-    union all
-    select * from n0525
-    union all
-    select * from n0563
-    union all
-    select * from n1395
-    union all
-    select * from n1541
+    {%- for model, entiteit, sleutel, datum in norm_models %}
+        select
+            norm_id,
+            kader_jaar,
+            institution,
+            '{{ entiteit }}' as entiteit_type,
+            {{ sleutel }} as entiteit_id,
+            bsn_pseudoniem,
+            uzovi,
+            {{ datum }} as bevindingsdatum,
+            is_gefactureerd,
+            financiele_impact,
+            voorgestelde_correctie
+        from {{ ref(model) }}
+        {%- if not loop.last %}
+            union all
+        {%- endif %}
+    {%- endfor %}
 ),
 
 final as (
