@@ -27,6 +27,7 @@ from pathlib import Path
 import duckdb
 
 from normenkader.contract import LOAD_COLUMNS, Contract, Extract, load_contract
+from normenkader.sqltext import sql_literal
 
 PEILDATUM_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
@@ -139,10 +140,6 @@ def check_deliveries(deliveries: list[Delivery], contract: Contract) -> list[Fil
     return checks
 
 
-def _q(s: str) -> str:
-    return "'" + s.replace("'", "''") + "'"
-
-
 def _ensure_tables(con: duckdb.DuckDBPyConnection, contract: Contract) -> None:
     con.execute("create schema if not exists raw")
     for e in contract.extracts:
@@ -165,12 +162,12 @@ def _ensure_tables(con: duckdb.DuckDBPyConnection, contract: Contract) -> None:
 def _parse_file(con: duckdb.DuckDBPyConnection, fc: FileCheck) -> None:
     """Read the file into the temp tables _parsed and _reject_errors (outside a transaction: row ids in order)."""
     e = fc.extract
-    col_spec = "{" + ", ".join(f"{_q(c)}: 'VARCHAR'" for c in e.column_names) + "}"
+    col_spec = "{" + ", ".join(f"{sql_literal(c)}: 'VARCHAR'" for c in e.column_names) + "}"
     for table in ("_parsed", "_reject_errors", "_reject_scans"):  # rejects accumulate per connection otherwise
         con.execute(f"drop table if exists {table}")
     con.execute(
         f"""create temp table _parsed as
-            select * from read_csv({_q(str(fc.path))}, delim='|', quote='"', escape='"', header=true,
+            select * from read_csv({sql_literal(str(fc.path))}, delim='|', quote='"', escape='"', header=true,
                 auto_detect=false, columns={col_spec}, store_rejects=true, encoding='utf-8',
                 rejects_scan='_reject_scans', rejects_table='_reject_errors')"""
     )

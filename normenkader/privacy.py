@@ -17,6 +17,7 @@ from pathlib import Path
 import duckdb
 
 from normenkader.contract import load_contract
+from normenkader.sqltext import sql_literal
 
 SOURCE_SCHEMAS = ("raw",)
 ADDRESS = (r"(?i)\b[a-z]{3,}(straat|laan|weg|plein|gracht|kade|singel|dijk|steeg|hof|dreef|pad|markt)"
@@ -45,10 +46,6 @@ def code_columns() -> set[str]:
     """Columns the contract declares as nine-digit codes that are not personal data."""
     return {c.name for e in load_contract().extracts for c in e.columns
             if not c.pii and c.pattern in ("^[0-9]{9}$",)}
-
-
-def _lit(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
 
 
 def _elfproef(expr: str) -> str:
@@ -84,8 +81,8 @@ def scan(db_path: Path, exclude_schemas: tuple[str, ...] = SOURCE_SCHEMAS) -> li
                     checks = [("is a delivered BSN", f"lpad(cast({v} as varchar), 9, '0') in (select v from _bsn)")]
                 else:
                     checks = [("is a delivered BSN", f"{v} in (select v from _bsn)"),
-                              ("look like a street address", f"regexp_matches({v}, {_lit(ADDRESS)})"),
-                              ("look like a person's name", f"regexp_matches({v}, {_lit(NAME)})")]
+                              ("look like a street address", f"regexp_matches({v}, {sql_literal(ADDRESS)})"),
+                              ("look like a person's name", f"regexp_matches({v}, {sql_literal(NAME)})")]
                     if column not in codes:
                         checks.append(("pass the BSN elfproef", _elfproef(v)))
                 for kind, cond in checks:

@@ -43,6 +43,7 @@ from normenkader.load import (
     find_deliveries,
     load_files,
 )
+from normenkader.sqltext import sql_identifier, sql_literal
 
 FOUT, WAARSCHUWING = "fout", "waarschuwing"
 DATA_DOCS = Path("gx") / "uncommitted" / "data_docs" / "local_site" / "index.html"
@@ -113,17 +114,9 @@ def _previous(d: Delivery) -> Delivery | None:
     return Delivery(d.institution, earlier[-1], d.path.parent / earlier[-1]) if earlier else None
 
 
-def _q(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
-
-
-def _lit(value: str) -> str:
-    return "'" + str(value).replace("'", "''") + "'"
-
-
 def _text(alias: str, column: str) -> str:
     """The delivered text of a column as staging reads it: trimmed, empty as NULL."""
-    return f"nullif(trim({alias}.{_q(column)}), '')"
+    return f"nullif(trim({alias}.{sql_identifier(column)}), '')"
 
 
 # the types and reads of macros nk_sql_type / nk_try_cast (staging), so a value readable here is readable there
@@ -145,20 +138,20 @@ class _Suite:
 
         self.e, self.frame_columns, self.row_level = e, ["r._line"], []
         by_name = {x.name: x for x in contract.extracts}
-        src = f"raw.{_q(e.name)}"
+        src = f"raw.{sql_identifier(e.name)}"
 
         def add(expectation, column, check, severity=FOUT, shown=None):
             expectation.meta = {"column": column, "check": check, "severity": severity, "shown": shown or column}
             self.row_level.append(expectation)
 
         def flag(name, sql, column, check, severity=FOUT, shown=None):
-            self.frame_columns.append(f"{sql} as {_q(name)}")
+            self.frame_columns.append(f"{sql} as {sql_identifier(name)}")
             add(gxe.ExpectColumnValuesToBeInSet(column=name, value_set=[True]), column, check, severity, shown)
 
         for c in e.columns:
             v = _text("r", c.name)
             if not c.pii:
-                self.frame_columns.append(f"{v} as {_q(c.name)}")
+                self.frame_columns.append(f"{v} as {sql_identifier(c.name)}")
             if not c.nullable:
                 if c.pii:
                     flag(f"{c.name}__aanwezig", f"{v} is not null", c.name, "value required")
@@ -169,14 +162,14 @@ class _Suite:
                      f"readable as {c.type}")
             if c.codes:
                 if c.pii:
-                    flag(f"{c.name}__code", f"({v} is null or {v} in ({', '.join(map(_lit, c.codes))}))",
+                    flag(f"{c.name}__code", f"({v} is null or {v} in ({', '.join(map(sql_literal, c.codes))}))",
                          c.name, "in the code list")
                 else:
                     add(gxe.ExpectColumnValuesToBeInSet(column=c.name, value_set=list(c.codes)), c.name,
                         "in the code list")
             if c.pattern:
                 if c.pii:
-                    flag(f"{c.name}__patroon", f"({v} is null or regexp_full_match({v}, {_lit(c.pattern)}))",
+                    flag(f"{c.name}__patroon", f"({v} is null or regexp_full_match({v}, {sql_literal(c.pattern)}))",
                          c.name, f"matches {c.pattern}")
                 else:
                     add(gxe.ExpectColumnValuesToMatchRegex(column=c.name, regex=c.pattern), c.name,
@@ -184,7 +177,7 @@ class _Suite:
             if c.min is not None or c.max is not None:
                 typed = f"{c.name}__waarde"
                 cast = _typed(v, c.type) if c.type != "decimal" else f"cast({_typed(v, c.type)} as double)"
-                self.frame_columns.append(f"{cast} as {_q(typed)}")
+                self.frame_columns.append(f"{cast} as {sql_identifier(typed)}")
                 conv = pd.Timestamp if c.type == "date" else float
                 add(gxe.ExpectColumnValuesToBeBetween(
                     column=typed, min_value=None if c.min is None else conv(str(c.min)),
@@ -194,15 +187,15 @@ class _Suite:
                 target, tcol = c.references.split(".")
                 t = by_name[target]
                 flag(f"{c.name}__verwijzing",
-                     f"({v} is null or exists (select 1 from raw.{_q(t.name)} as t where t._delivery_id = "
-                     f"r._delivery_id and trim(t.{_q(tcol)}) = {v}))",
+                     f"({v} is null or exists (select 1 from raw.{sql_identifier(t.name)} as t where t._delivery_id = "
+                     f"r._delivery_id and trim(t.{sql_identifier(tcol)}) = {v}))",
                      c.name, f"refers to an existing {c.references}", WAARSCHUWING)
         joins = []
         for i, rc in enumerate(e.checks):
             # the rule reads the typed columns under their contract names, as in staging
-            typed = ", ".join(f"{_typed(_text('x', c.name), c.type)} as {_q(c.name)}" for c in e.columns)
+            typed = ", ".join(f"{_typed(_text('x', c.name), c.type)} as {sql_identifier(c.name)}" for c in e.columns)
             joins.append(f"left join (select _line, coalesce({rc.expression}, true) as ok from (select x._line, "
-                         f"{typed} from {src} as x where x._delivery_id = {_lit(delivery_id)})) as rc{i} "
+                         f"{typed} from {src} as x where x._delivery_id = {sql_literal(delivery_id)})) as rc{i} "
                          f"on rc{i}._line = r._line")
             named = ", ".join(c.name for c in e.columns if re.search(rf"\b{c.name}\b", rc.expression))
             flag(f"regel__{rc.name}", f"rc{i}.ok", None, f"row rule {rc.name}: {rc.description}", WAARSCHUWING,
@@ -212,7 +205,7 @@ class _Suite:
             flag("_sleutel_uniek", f"row_number() over (partition by {part} order by r._line) = 1",
                  ", ".join(e.key), f"key ({', '.join(e.key)}) unique in the delivery (the first line wins)")
         self.sql = (f"select {', '.join(self.frame_columns)} from {src} as r {' '.join(joins)} "
-                    f"where r._delivery_id = {_lit(delivery_id)} order by r._line")
+                    f"where r._delivery_id = {sql_literal(delivery_id)} order by r._line")
 
 
 def validate(path: Path, report_dir: Path, max_volume_change: float = 0.25, chunk_rows: int = 200_000,
@@ -304,7 +297,7 @@ def _validate_extract(context, source, con, contract, fc: FileCheck, previous_li
     for exp, check, severity in table_level:
         exp.meta = {"column": None, "check": check, "severity": severity, "shown": None}
     # the row counts are validated on the line numbers alone; a rejected line is a row of the file too
-    lines = con.execute(f"select _line from raw.{_q(e.name)} where _delivery_id = ?", [d.delivery_id]).df()
+    lines = con.execute(f"select _line from raw.{sql_identifier(e.name)} where _delivery_id = ?", [d.delivery_id]).df()
     if rejects:
         import pandas as pd
 
@@ -361,7 +354,7 @@ def _example(con, e: Extract, d: Delivery, line: int, column: str) -> str:
     cols = [c for c in e.columns if c.name in [x.strip() for x in column.split(",")]]
     if any(c.pii for c in cols):
         return f"line {line}: <pii>"
-    values = con.execute(f"select {', '.join(_q(c.name) for c in cols)} from raw.{_q(e.name)} "
+    values = con.execute(f"select {', '.join(sql_identifier(c.name) for c in cols)} from raw.{sql_identifier(e.name)} "
                          "where _delivery_id = ? and _line = ?", [d.delivery_id, line]).fetchone()
     return f"line {line}: " + ", ".join(json.dumps(v, ensure_ascii=False) for v in (values or ()))
 

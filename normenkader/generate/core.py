@@ -15,6 +15,7 @@ import duckdb
 
 from normenkader import PROJECT_ROOT
 from normenkader.contract import Extract
+from normenkader.sqltext import sql_literal
 
 SEEDS = PROJECT_ROOT / "seeds"
 HOSPITAL = "ziekenhuis_demo"
@@ -30,12 +31,6 @@ def pick(u: str, items: list[tuple[object, float]]) -> str:
         cum += weight / total
         parts.append(f"when {u} < {cum:.10f} then {sql_literal(value)}")
     return f"(case {' '.join(parts)} else {sql_literal(items[-1][0])} end)"
-
-
-def sql_literal(value: object) -> str:
-    if isinstance(value, str):
-        return "'" + value.replace("'", "''") + "'"
-    return str(value)
 
 
 def read_seed(relative: str) -> list[dict[str, str]]:
