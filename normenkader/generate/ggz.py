@@ -21,6 +21,9 @@ from normenkader.generate.msz import SEASON, UZOVI_SHARE
 
 DBC_TARIEF = SEEDS / "reference" / "ref_ggz_dbc_tarief.csv"
 VERBLIJF_TARIEF = SEEDS / "reference" / "ref_ggz_verblijf_tarief.csv"
+# The last start of a ZPM care path or stay the generator draws: a fixed date, not the peildatum, so a client's
+# care is the same in every delivery and a later delivery only adds what has happened since (daily deliveries).
+ZPM_HORIZON = "date '2025-03-01'"
 ZPM_CODES = SEEDS / "reference" / "ref_zpm_prestatiecode.csv"
 SETTINGS = [("S01", 35), ("S02", 25), ("S03", 15), ("S04", 5), ("S05", 8), ("S06", 4), ("S07", 4), ("S08", 4)]
 
@@ -280,7 +283,8 @@ def _zpm(g: Generator, peil: str, n_cl: int) -> None:
         with n as (
             select c.client_id, c.uzovi, c.idx,
                 -- care paths began before 2022 too (steady state); the delivery holds the care from 2022 on
-                date '2020-07-10' + ui(c.idx, 'zst', 0, datediff('day', date '2020-07-10', {peil}) - 45)::int as s,
+                date '2020-07-10'
+                    + ui(c.idx, 'zst', 0, datediff('day', date '2020-07-10', {ZPM_HORIZON}) - 45)::int as s,
                 ui(c.idx, 'zn', 3, 60) as n_p,
                 {pick("u(c.idx, 'zset')", SETTINGS)} as setting
             from cl c where c.idx >= 0
@@ -311,7 +315,8 @@ def _zpm(g: Generator, peil: str, n_cl: int) -> None:
     g.sql("vd", f"""
         with stay as (
             select c.client_id, c.uzovi, c.idx,
-                date '2021-09-01' + ui(c.idx, 'vds', 0, datediff('day', date '2021-09-01', {peil}) - 1)::int as s,
+                date '2021-09-01'
+                    + ui(c.idx, 'vds', 0, datediff('day', date '2021-09-01', {ZPM_HORIZON}) - 1)::int as s,
                 ui(c.idx, 'vdl', 5, 120) as len,
                 {pick("u(c.idx, 'vdc')", [(x, 1) for x in "ABCDEFGH"])} as verblijf_categorie
             from cl c where c.idx >= 0 and u(c.idx, 'vdk') < 0.08
@@ -323,7 +328,9 @@ def _zpm(g: Generator, peil: str, n_cl: int) -> None:
                 interval 1 day))::date as datum
             from admitted where s + (len - 1)::int >= date '2022-01-01'
         )
-        select 'VD' || lpad((row_number() over (order by client_id, datum))::varchar, 9, '0') as verblijfsdag_id,
+        -- the id of a stay day follows from the client and the day, so it is the same in every delivery
+        select 'VD' || lpad(e.idx::varchar, 7, '0')
+                || lpad(datediff('day', date '2022-01-01', e.datum)::varchar, 4, '0') as verblijfsdag_id,
             e.client_id, e.datum, e.verblijf_categorie,
             case when e.verblijf_categorie in ('E', 'F', 'G') then 2 else 0 end as beveiligingsniveau,
             case when u(e.client_id || e.datum, 'toe') < 0.05 then 'TV01' end as toeslag_code,

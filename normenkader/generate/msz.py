@@ -127,8 +127,9 @@ def generate_msz(g: Generator, contract: Contract, scale: float, peildatum: str,
 
     g.sql("act", f"""
         with expanded as (
-            select i, subtraject_id, specialisme, begindatum, is_klinisch, locatie,
-                least(case when is_closed then end_raw else {peil} - 1 end, {peil} - 1) as last_day,
+            -- dated within the planned care period (not the peildatum), so the same activity has the same date in
+            -- every delivery; one not yet performed on the peildatum does not exist yet (daily deliveries)
+            select i, subtraject_id, specialisme, begindatum, is_klinisch, locatie, end_raw as last_day,
                 unnest(case when is_parallel then range(1 + ui(i, 'nact', 0, 24)) || [31]
                             else range(1 + ui(i, 'nact', 0, 24)) end) as j
             from sub
@@ -138,18 +139,28 @@ def generate_msz(g: Generator, contract: Contract, scale: float, peildatum: str,
                  when is_klinisch and j = 0 then {pick("u(i, 'kcode')", [(c, 1) for c in CLINICAL_CODES])}
                  when is_klinisch then {pick("u(i * 32 + j, 'code')", ACTIVITY_CODES)}
                  else {pick("u(i * 32 + j, 'code')", CONSERVATIVE_CODES)} end as zorgactiviteit_code,
-            (begindatum + floor(u(i * 32 + j, 'ad') * (datediff('day', begindatum, last_day) + 1))::int)::date
-                as datum,
+            -- the first activity and the own-profile one open the subtraject: present from its first day
+            case when j in (0, 31) then begindatum
+                 else (begindatum + floor(u(i * 32 + j, 'ad') * (datediff('day', begindatum, last_day) + 1))::int)::date
+            end as datum,
             case when u(i * 32 + j, 'cnt') < 0.05 then ui(i * 32 + j, 'cnt2', 2, 5) else 1 end as aantal,
             case when u(i * 32 + j, 'sup') < 0.15 then {pick("u(i * 32 + j, 'supw')", [(s, 1) for s in SUPPORT])}
                 else specialisme end as uitvoerend_specialisme,
             locatie
         from expanded""")
+    # An activity exists once performed. One in 20 is registered twice by mistake and the double removed two days
+    # later: the deletions of a daily change delivery (issue 9).
+    g.sql("act", f"""
+        select * from act where datum < {peil}
+        union all
+        select * replace (k + 1000000000000 as k, 'AX' || lpad(k::varchar, 10, '0') as zorgactiviteit_id)
+        from act
+        where k % 32 between 1 and 24 and u(k, 'dubbel') < 0.05 and datum < {peil} and {peil} <= datum + 2""")
 
-    g.sql("afs", f"""
+    # appointments fall within the planned care period: the same appointment has the same date in every delivery
+    g.sql("afs", """
         with expanded as (
-            select i, patient_id, specialisme, begindatum,
-                least(case when is_closed then end_raw else {peil} + 60 end, {peil} + 60) as last_day,
+            select i, patient_id, specialisme, begindatum, end_raw as last_day,
                 unnest(range(ui(i, 'naf', 0, 3))) as j from sub
         )
         select 'AF' || lpad((i * 4 + j)::varchar, 10, '0') as afspraak_id, patient_id, specialisme,
