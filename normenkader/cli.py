@@ -18,8 +18,13 @@ def main(argv: list[str] | None = None) -> int:
     gen.add_argument("--seed", type=int, default=42)
     gen.add_argument("--out", type=Path, default=Path("data/deliveries"))
     gen.add_argument("--peildatum", default=None, help="delivery date YYYY-MM-DD (default 2025-03-01)")
-    ld = sub.add_parser("load", help="check and load every delivery under a root into the raw layer")
-    ld.add_argument("--root", type=Path, default=Path("data/deliveries"))
+    gen.add_argument("--days", type=int, default=0,
+                     help="daily deliveries: a full delivery DAYS days before the peildatum, then one change delivery "
+                     "per day up to it (default 0: one full delivery)")
+    ld = sub.add_parser("load", help="check and load every delivery under a root (or one delivery folder) into the "
+                        "raw layer")
+    ld.add_argument("--root", type=Path, default=Path("data/deliveries"),
+                    help="a root of <institution>/<peildatum> folders, or one such folder")
     ld.add_argument("--db", type=Path, default=Path(DEFAULT_DB))
     va = sub.add_parser("validate", help="validate deliveries against the contract with Great Expectations; "
                         "exit 1 on a contract break")
@@ -45,8 +50,12 @@ def main(argv: list[str] | None = None) -> int:
 
     if args.cmd == "generate":
         from normenkader.generate import DEFAULT_PEILDATUM, generate
+        from normenkader.generate.daily import generate_daily
 
-        generate(args.scale, args.seed, args.out, args.peildatum or DEFAULT_PEILDATUM)
+        if args.days:
+            generate_daily(args.scale, args.seed, args.out, args.peildatum or DEFAULT_PEILDATUM, args.days)
+        else:
+            generate(args.scale, args.seed, args.out, args.peildatum or DEFAULT_PEILDATUM)
         return 0
     if args.cmd == "load":
         from normenkader.load import DeliveryError, load

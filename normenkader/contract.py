@@ -17,8 +17,9 @@ from normenkader import PROJECT_ROOT
 CONTRACT_PATH = PROJECT_ROOT / "models" / "staging" / "_sources.yml"
 CONTRACT_TYPES = ("text", "integer", "decimal", "date", "boolean")
 # Columns the loader adds to every raw table, in this order, with their types (macro load_columns mirrors them).
+# `_mutatie` is N / W / V in a change delivery (normenkader.load) and NULL in a full one.
 LOAD_COLUMNS = {"_delivery_id": "varchar", "_institution": "varchar", "_peildatum": "date", "_file": "varchar",
-                "_line": "bigint"}
+                "_line": "bigint", "_mutatie": "varchar"}
 
 
 @dataclass(frozen=True)

@@ -14,12 +14,18 @@ its sector (see the contract). Loading is two steps:
 Per file, `raw.load_audit` records the physical data lines, loaded rows and rejected rows; the loader refuses a
 file where loaded + rejected differs from the lines counted (nothing disappears silently). Re-loading a delivery
 replaces its rows (idempotent).
+
+A delivery is full (volledig: the whole state on its peildatum) unless its folder holds `levering.json` with
+`{"soort": "mutatie", "basis": "<peildatum of the delivery it follows>"}`: a change delivery, whose files carry a
+last column `mutatie` (N new, W changed, V deleted; see normenkader.generate.daily). The loader refuses a change
+delivery whose basis is neither loaded nor being loaded, or is not the institution's delivery just before it.
 """
 
 from __future__ import annotations
 
 import csv
 import hashlib
+import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,6 +36,9 @@ from normenkader.contract import LOAD_COLUMNS, Contract, Extract, load_contract
 from normenkader.sqltext import sql_literal
 
 PEILDATUM_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+MANIFEST = "levering.json"  # a change delivery's manifest (normenkader.generate.daily writes it)
+MUTATIE_COLUMN = "mutatie"
+MUTATIE_CODES = ("N", "W", "V")  # nieuw, gewijzigd, verwijderd
 
 
 class DeliveryError(Exception):
@@ -41,6 +50,12 @@ class Delivery:
     institution: str
     peildatum: str
     path: Path
+    soort: str = "volledig"  # or "mutatie" (a change delivery)
+    basis: str | None = None  # a change delivery: the peildatum of the delivery it follows
+
+    @property
+    def is_mutatie(self) -> bool:
+        return self.soort == "mutatie"
 
     @property
     def delivery_id(self) -> str:
@@ -56,6 +71,27 @@ class FileCheck:
     sha256: str
 
 
+def read_delivery(path: Path) -> Delivery:
+    """The delivery in folder <institution>/<peildatum>, with its kind from levering.json (absent: full)."""
+    institution, peildatum = path.parent.name, path.name
+    manifest = path / MANIFEST
+    if not manifest.exists():
+        return Delivery(institution, peildatum, path)
+    try:
+        doc = json.loads(manifest.read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise DeliveryError(f"{manifest}: not valid JSON ({exc})") from exc
+    soort, basis = (doc.get("soort"), doc.get("basis")) if isinstance(doc, dict) else (None, None)
+    if soort == "volledig" and basis is None:
+        return Delivery(institution, peildatum, path)
+    if soort != "mutatie":
+        raise DeliveryError(f"{manifest}: soort must be \"volledig\" or \"mutatie\", found {soort!r}")
+    if not isinstance(basis, str) or not PEILDATUM_RE.match(basis) or basis >= peildatum:
+        raise DeliveryError(f"{manifest}: a change delivery needs \"basis\": the peildatum (YYYY-MM-DD) of the "
+                            f"delivery it follows, before {peildatum}; found {basis!r}")
+    return Delivery(institution, peildatum, path, "mutatie", basis)
+
+
 def find_deliveries(root: Path) -> list[Delivery]:
     if not root.is_dir():
         raise DeliveryError(f"{root}: delivery root does not exist or is not a folder")
@@ -63,10 +99,39 @@ def find_deliveries(root: Path) -> list[Delivery]:
     for inst in sorted(p for p in root.iterdir() if p.is_dir()):
         for day in sorted(p for p in inst.iterdir() if p.is_dir()):
             if PEILDATUM_RE.match(day.name):
-                found.append(Delivery(inst.name, day.name, day))
+                found.append(read_delivery(day))
     if not found:
         raise DeliveryError(f"{root}: no delivery folders <institution>/<YYYY-MM-DD>/ found")
     return found
+
+
+def delivery_folders(path: Path) -> list[Delivery]:
+    """A delivery folder `<institution>/<peildatum>`, or a root holding several."""
+    if path.is_dir() and PEILDATUM_RE.match(path.name):
+        return [read_delivery(path)]
+    return find_deliveries(path)
+
+
+def check_chain(deliveries: list[Delivery], loaded: set[tuple[str, str]]) -> list[str]:
+    """A change delivery must follow the institution's delivery just before it (loaded or in this batch)."""
+    known: dict[str, set[str]] = {}
+    for inst, peil in loaded:
+        known.setdefault(inst, set()).add(peil)
+    for d in deliveries:
+        known.setdefault(d.institution, set()).add(d.peildatum)
+    problems = []
+    for d in deliveries:
+        if not d.is_mutatie:
+            continue
+        before = sorted(p for p in known[d.institution] if p < d.peildatum)
+        if d.basis not in before:
+            problems.append(f"{d.path / MANIFEST}: change delivery on basis {d.basis}, but {d.institution} has no "
+                            f"delivery of {d.basis} loaded or in this root; load that delivery first")
+        elif before[-1] != d.basis:
+            problems.append(f"{d.path / MANIFEST}: change delivery on basis {d.basis}, but {d.institution} has a "
+                            f"later delivery {before[-1]} before this one; changes must follow the delivery just "
+                            "before them")
+    return problems
 
 
 def _count_lines(path: Path) -> tuple[int, str]:
@@ -84,7 +149,7 @@ def _count_lines(path: Path) -> tuple[int, str]:
     return lines, digest.hexdigest()
 
 
-def _check_header(path: Path, extract: Extract) -> list[str]:
+def _check_header(path: Path, extract: Extract, mutatie: bool = False) -> list[str]:
     with path.open("rb") as fh:
         first = fh.readline()
     if not first.strip():
@@ -94,7 +159,7 @@ def _check_header(path: Path, extract: Extract) -> list[str]:
     except UnicodeDecodeError as exc:
         return [f"{path}: header row is not UTF-8 ({exc.reason} at byte {exc.start}); files must be UTF-8"]
     fields = next(csv.reader([text], delimiter="|", quotechar='"'))
-    expected = extract.column_names
+    expected = file_columns(extract, mutatie)
     if fields == expected:
         return []
     problems = []
@@ -106,7 +171,9 @@ def _check_header(path: Path, extract: Extract) -> list[str]:
     for c in missing:
         problems.append(f"{path}: column {c!r} is missing from the header")
     for c in extra:
-        problems.append(f"{path}: column {c!r} is not in the contract for extract {extract.name}")
+        hint = (" (only a change delivery, with levering.json, has it)" if c == MUTATIE_COLUMN
+                else "")
+        problems.append(f"{path}: column {c!r} is not in the contract for extract {extract.name}{hint}")
     if not missing and not extra:
         problems.append(f"{path}: columns are in the wrong order; expected {', '.join(expected)}")
     return problems
@@ -130,7 +197,7 @@ def check_deliveries(deliveries: list[Delivery], contract: Contract) -> list[Fil
                 if not path.exists():
                     problems.append(f"{path}: missing file (extract {extract.name} of sector {sector})")
                     continue
-                header_problems = _check_header(path, extract)
+                header_problems = _check_header(path, extract, d.is_mutatie)
                 problems.extend(header_problems)
                 if not header_problems:
                     lines, sha = _count_lines(path)
@@ -140,18 +207,27 @@ def check_deliveries(deliveries: list[Delivery], contract: Contract) -> list[Fil
     return checks
 
 
+def file_columns(extract: Extract, mutatie: bool) -> list[str]:
+    """The header of the extract's file: the contract's columns, plus `mutatie` in a change delivery."""
+    return extract.column_names + ([MUTATIE_COLUMN] if mutatie else [])
+
+
 def _ensure_tables(con: duckdb.DuckDBPyConnection, contract: Contract) -> None:
     con.execute("create schema if not exists raw")
     for e in contract.extracts:
         cols = ", ".join(f'"{c}" varchar' for c in e.column_names)
         load_cols = ", ".join(f"{c} {t}" for c, t in LOAD_COLUMNS.items())
         con.execute(f'create table if not exists raw."{e.name}" ({cols}, {load_cols})')
+        # a warehouse loaded before change deliveries existed gains the column (full deliveries: NULL)
+        con.execute(f'alter table raw."{e.name}" add column if not exists _mutatie varchar')
     con.execute(
         """create table if not exists raw.load_audit (
             delivery_id varchar, institution varchar, peildatum date, extract varchar, file_path varchar,
             file_sha256 varchar, file_rows bigint, loaded_rows bigint, rejected_rows bigint,
-            loaded_at timestamp)"""
+            loaded_at timestamp, soort varchar, basis date)"""
     )
+    con.execute("alter table raw.load_audit add column if not exists soort varchar")
+    con.execute("alter table raw.load_audit add column if not exists basis date")
     con.execute(
         """create table if not exists raw.load_rejects (
             delivery_id varchar, institution varchar, peildatum date, extract varchar, file_path varchar,
@@ -162,7 +238,8 @@ def _ensure_tables(con: duckdb.DuckDBPyConnection, contract: Contract) -> None:
 def _parse_file(con: duckdb.DuckDBPyConnection, fc: FileCheck) -> None:
     """Read the file into the temp tables _parsed and _reject_errors (outside a transaction: row ids in order)."""
     e = fc.extract
-    col_spec = "{" + ", ".join(f"{sql_literal(c)}: 'VARCHAR'" for c in e.column_names) + "}"
+    names = file_columns(e, fc.delivery.is_mutatie)
+    col_spec = "{" + ", ".join(f"{sql_literal(c)}: 'VARCHAR'" for c in names) + "}"
     for table in ("_parsed", "_reject_errors", "_reject_scans"):  # rejects accumulate per connection otherwise
         con.execute(f"drop table if exists {table}")
     con.execute(
@@ -190,6 +267,7 @@ def _store_file(con: duckdb.DuckDBPyConnection, fc: FileCheck) -> tuple[int, int
     params = [d.delivery_id, d.institution, d.peildatum, str(fc.path)]
     con.execute(f'delete from raw."{e.name}" where _delivery_id = ?', [d.delivery_id])
     cols = ", ".join(f'p."{c}"' for c in e.column_names)
+    mutatie = f'p."{MUTATIE_COLUMN}"' if d.is_mutatie else "null"
     # The reader keeps file order, so the k-th parsed row sits on the k-th line that was not rejected.
     con.execute(
         f"""insert into raw."{e.name}"
@@ -200,7 +278,7 @@ def _store_file(con: duckdb.DuckDBPyConnection, fc: FileCheck) -> tuple[int, int
                 from range(2, {fc.data_lines + 2}) as l(line)
                 anti join rejected using (line)
             )
-            select {cols}, ?, ?, ?::date, ?, lines.line
+            select {cols}, ?, ?, ?::date, ?, lines.line, {mutatie}
             from parsed as p join lines using (ord)""",
         params,
     )
@@ -213,17 +291,19 @@ def _store_file(con: duckdb.DuckDBPyConnection, fc: FileCheck) -> tuple[int, int
     )
     con.execute("delete from raw.load_audit where delivery_id = ? and extract = ?", [d.delivery_id, e.name])
     con.execute(
-        "insert into raw.load_audit values (?, ?, ?::date, ?, ?, ?, ?, ?, ?, current_timestamp)",
+        """insert into raw.load_audit (delivery_id, institution, peildatum, extract, file_path, file_sha256, file_rows,
+            loaded_rows, rejected_rows, loaded_at, soort, basis)
+           values (?, ?, ?::date, ?, ?, ?, ?, ?, ?, current_timestamp, ?, ?::date)""",
         [d.delivery_id, d.institution, d.peildatum, e.name, str(fc.path), fc.sha256, fc.data_lines, loaded,
-         len(rejected_lines)],
+         len(rejected_lines), d.soort, d.basis],
     )
     return loaded, len(rejected_lines)
 
 
 def load(root: Path, db_path: Path, contract: Contract | None = None, echo=print) -> list[dict]:
-    """Check and load every delivery under root into db_path; return one summary dict per file."""
+    """Check and load one delivery folder, or every delivery under a root, into db_path; one summary per file."""
     contract = contract or load_contract()
-    checks = check_deliveries(find_deliveries(root), contract)
+    checks = check_deliveries(delivery_folders(root), contract)
     db_path.parent.mkdir(parents=True, exist_ok=True)
     try:
         con = duckdb.connect(str(db_path))
@@ -231,6 +311,14 @@ def load(root: Path, db_path: Path, contract: Contract | None = None, echo=print
         raise DeliveryError(f"{db_path}: the warehouse is in use by another process (a build or load still running?); "
                             f"nothing was loaded. Try again when it has finished. ({exc})") from exc
     with con:
+        loaded = set()
+        if con.execute("select count(*) from information_schema.tables where table_schema = 'raw' "
+                       "and table_name = 'load_audit'").fetchone()[0]:
+            loaded = {(i, str(p)) for i, p in con.execute(
+                "select distinct institution, peildatum from raw.load_audit").fetchall()}
+        problems = check_chain(sorted({fc.delivery for fc in checks}, key=lambda d: d.path), loaded)
+        if problems:
+            raise DeliveryError("delivery not loaded:\n  " + "\n  ".join(problems))
         return load_files(con, contract, checks, echo)
 
 

@@ -35,13 +35,16 @@ import duckdb
 
 from normenkader.contract import Contract, Extract, load_contract
 from normenkader.load import (
+    MUTATIE_CODES,
+    MUTATIE_COLUMN,
     PEILDATUM_RE,
     Delivery,
     DeliveryError,
     FileCheck,
     check_deliveries,
-    find_deliveries,
+    delivery_folders,
     load_files,
+    read_delivery,
 )
 from normenkader.sqltext import sql_identifier, sql_literal
 
@@ -100,18 +103,15 @@ class Report:
                 f"{len(self.warnings)} warning(s)")
 
 
-def delivery_folders(path: Path) -> list[Delivery]:
-    """A delivery folder `<institution>/<peildatum>`, or a root holding several."""
-    if path.is_dir() and PEILDATUM_RE.match(path.name):
-        return [Delivery(path.parent.name, path.name, path)]
-    return find_deliveries(path)
-
-
 def _previous(d: Delivery) -> Delivery | None:
-    """The institution's latest delivery before this one, in the same root."""
+    """The institution's latest full delivery before this one, in the same root."""
     earlier = sorted(p.name for p in d.path.parent.iterdir()
                      if p.is_dir() and PEILDATUM_RE.match(p.name) and p.name < d.peildatum)
-    return Delivery(d.institution, earlier[-1], d.path.parent / earlier[-1]) if earlier else None
+    for peildatum in reversed(earlier):
+        previous = read_delivery(d.path.parent / peildatum)
+        if not previous.is_mutatie:
+            return previous
+    return None
 
 
 def _text(alias: str, column: str) -> str:
@@ -132,15 +132,22 @@ def _typed(expr: str, ctype: str) -> str:
 class _Suite:
     """The expectations of one extract and the DuckDB columns they read."""
 
-    def __init__(self, contract: Contract, e: Extract, delivery_id: str):
+    def __init__(self, contract: Contract, e: Extract, delivery: Delivery):
         import great_expectations.expectations as gxe
         import pandas as pd
 
+        delivery_id = delivery.delivery_id
         self.e, self.frame_columns, self.row_level = e, ["r._line"], []
         by_name = {x.name: x for x in contract.extracts}
         src = f"raw.{sql_identifier(e.name)}"
+        # a change delivery's deletion (mutatie V) needs only its key: the other checks skip it
+        key_only = delivery.is_mutatie
+        if key_only:
+            self.frame_columns.append("coalesce(r._mutatie, '') <> 'V' as _inhoud")
 
         def add(expectation, column, check, severity=FOUT, shown=None):
+            if key_only and column not in e.key:
+                expectation.row_condition, expectation.condition_parser = "_inhoud == True", "pandas"
             expectation.meta = {"column": column, "check": check, "severity": severity, "shown": shown or column}
             self.row_level.append(expectation)
 
@@ -148,6 +155,14 @@ class _Suite:
             self.frame_columns.append(f"{sql} as {sql_identifier(name)}")
             add(gxe.ExpectColumnValuesToBeInSet(column=name, value_set=[True]), column, check, severity, shown)
 
+        if key_only:
+            self.frame_columns.append(f"r._mutatie as {MUTATIE_COLUMN}")
+            self.row_level.append(gxe.ExpectColumnValuesToBeInSet(column=MUTATIE_COLUMN, value_set=list(MUTATIE_CODES)))
+            self.row_level[-1].meta = {"column": MUTATIE_COLUMN, "check": "mutatie is N, W or V", "severity": FOUT,
+                                       "shown": MUTATIE_COLUMN}
+            self.row_level.append(gxe.ExpectColumnValuesToNotBeNull(column=MUTATIE_COLUMN))
+            self.row_level[-1].meta = {"column": MUTATIE_COLUMN, "check": "value required", "severity": FOUT,
+                                       "shown": MUTATIE_COLUMN}
         for c in e.columns:
             v = _text("r", c.name)
             if not c.pii:
@@ -183,7 +198,7 @@ class _Suite:
                     column=typed, min_value=None if c.min is None else conv(str(c.min)),
                     max_value=None if c.max is None else conv(str(c.max))),
                     c.name, f"between {c.min} and {c.max}", shown=c.name)
-            if c.references:
+            if c.references and not delivery.is_mutatie:  # a change may refer to a row of an earlier delivery
                 target, tcol = c.references.split(".")
                 t = by_name[target]
                 flag(f"{c.name}__verwijzing",
@@ -275,7 +290,7 @@ def _validate_extract(context, source, con, contract, fc: FileCheck, previous_li
     parse.examples = [f"line {r[0]} ({r[1]}): {r[2][:100]}" for r in rejects[:MAX_EXAMPLES]]
     outcomes.append(parse)
 
-    suite_def = _Suite(contract, e, d.delivery_id)
+    suite_def = _Suite(contract, e, d)
     rows = _run(context, source, f"{name}.rows", suite_def.row_level, _chunks(con, suite_def.sql, chunk_rows), gx)
     for merged in rows:
         meta = merged["meta"]
@@ -284,12 +299,14 @@ def _validate_extract(context, source, con, contract, fc: FileCheck, previous_li
         o.examples = [_example(con, e, d, line, meta["shown"]) for line in merged["lines"][:MAX_EXAMPLES]]
         outcomes.append(o)
 
-    table_level = [(gxe.ExpectTableRowCountToBeBetween(min_value=1), "the extract has rows", WAARSCHUWING)]
-    control = _control_total(con, d, e)
+    table_level = [] if d.is_mutatie else [
+        (gxe.ExpectTableRowCountToBeBetween(min_value=1), "the extract has rows", WAARSCHUWING)]
+    # a change delivery's rows are changes: neither the control total nor the previous count applies to them
+    control = None if d.is_mutatie else _control_total(con, d, e)
     if control is not None:
         table_level.append((gxe.ExpectTableRowCountToEqual(value=control),
                             f"row count equals the control total {e.control_total} = {control:,}", FOUT))
-    if e.name in previous_lines and previous_lines[e.name]:
+    if e.name in previous_lines and previous_lines[e.name] and not d.is_mutatie:
         prev = previous_lines[e.name]
         table_level.append((gxe.ExpectTableRowCountToBeBetween(
             min_value=int(prev * (1 - max_change)), max_value=int(prev * (1 + max_change)) + 1),
