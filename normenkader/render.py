@@ -31,6 +31,10 @@ def checked_model(e: Extract) -> str:
     return e.staging_model.replace("stg_", "base_", 1) + "_checked"
 
 
+def current_model(e: Extract) -> str:
+    return e.staging_model.replace("stg_", "base_", 1) + "_current"
+
+
 def _staging_column(e: Extract, c) -> dict:
     name = f"{c.name}_pseudoniem" if c.pii else c.name
     desc = "{{ doc('bsn_pseudoniem') }}" if c.pii else c.description
@@ -59,15 +63,21 @@ def staging_yaml(contract: Contract, source: str) -> str:
     for e in (x for x in contract.extracts if x.source == source):
         load_cols = [{"name": n, "description": d} for n, d in LOAD_COLUMN_DOCS]
         key_test = [] if len(e.key) <= 1 else [{"nk_unique_key": {"arguments": {"columns": list(e.key)}}}]
+        contract_cols = [
+            {"name": f"{c.name}_pseudoniem" if c.pii else c.name,
+             "description": "{{ doc('bsn_pseudoniem') }}" if c.pii else c.description}
+            for c in e.columns
+        ]
         models.append({
             "name": checked_model(e),
-            "description": (f"Every row of `{e.file_name}` in the selected delivery, typed against the contract, "
-                            "with its contract breaks in `_errors` (empty when none). Nothing is dropped here."),
+            "description": (f"Every row of `{e.file_name}` in the deliveries of the chain (the latest full delivery "
+                            "and the change deliveries after it), typed against the contract, with its contract "
+                            "breaks in `_errors` (empty when none). Nothing is dropped here. Incremental: a build "
+                            "checks only the deliveries it has not checked, or that were loaded again."),
             "columns": load_cols + [
-                {"name": f"{c.name}_pseudoniem" if c.pii else c.name,
-                 "description": "{{ doc('bsn_pseudoniem') }}" if c.pii else c.description}
-                for c in e.columns
-            ] + [
+                {"name": "_mutatie", "description": "{{ doc('mutatie') }}"},
+                {"name": "_loaded_at", "description": "When the loader read the row's file."},
+            ] + contract_cols + [
                 {"name": "_errors",
                  "description": "Every contract break of the row, each naming its column; empty when none.",
                  "data_tests": ["not_null"]},
@@ -80,8 +90,30 @@ def staging_yaml(contract: Contract, source: str) -> str:
             "arguments": {"expression": f"coalesce({c.expression}, true)"}, "config": {"severity": "warn"}}}
             for c in e.checks]
         models.append({
+            "name": current_model(e),
+            "description": (f"Per key ({', '.join(e.key)}) and institution the latest version of `{e.file_name}` "
+                            "that meets the contract, over the chain of deliveries; a key whose latest version is a "
+                            "deletion stays as a tombstone (`_is_deleted`). Incremental: a build applies only the "
+                            "deliveries after those it applied, or rebuilds an institution whose chain changed "
+                            "otherwise."),
+            "columns": [
+                {"name": "_record_key", "description": "The institution and the natural key as one text.",
+                 "data_tests": ["unique", "not_null"]},
+                {"name": "_institution", "description": "{{ doc('institution') }}"},
+                {"name": "_version_delivery_id", "description": "The delivery of this version of the row."},
+                {"name": "_version_peildatum", "description": "The peildatum of that delivery."},
+                {"name": "_file", "description": "{{ doc('source_file') }}"},
+                {"name": "_line", "description": "{{ doc('source_line') }}"},
+                {"name": "_is_deleted", "description": "The latest version is a deletion (mutatie V)."},
+                {"name": "_applied_at", "description": "The build that wrote this version."},
+            ] + contract_cols,
+        })
+        models.append({
             "name": e.staging_model,
-            "description": f"{e.description} Grain: {e.grain}. Rows of `{e.file_name}` that meet the contract.",
+            "description": (f"{e.description} Grain: {e.grain}. The rows of `{e.file_name}` that meet the "
+                            "contract as they stand on the latest delivery (full, or full plus changes): "
+                            "`_delivery_id` and `_peildatum` name that delivery, `_file` and `_line` the line "
+                            "the row's version was delivered on."),
             "columns": load_cols + [_staging_column(e, c) for c in e.columns],
             **({"data_tests": key_test + row_tests} if key_test + row_tests else {}),
         })
@@ -121,17 +153,17 @@ def rowcounts_sql(contract: Contract) -> str:
         )
     return (
         HEADER_SQL
-        + "-- per selected delivery and extract:\n"
+        + "-- per delivery of the chain (the latest full delivery and the change deliveries after it) and extract:\n"
         "-- rows in the file = accepted + quarantined (load) + quarantined (contract)\n"
         "with audit as (\n    select * from {{ ref('stg_delivery__load_audit') }}\n),\n\n"
-        "selected as (\n    select * from {{ ref('stg_delivery__selected') }}\n),\n\n"
+        "chain as (\n    select * from {{ ref('stg_delivery__chain') }}\n),\n\n"
         "staged as (\n" + "\n    union all\n".join(parts) + "\n)\n\n"
         "select\n    a.delivery_id,\n    a.institution,\n    a.peildatum,\n    a.extract_name,\n    a.file_path,\n"
         "    a.file_rows,\n    coalesce(s.accepted_rows, 0) as accepted_rows,\n"
         "    a.rejected_rows as quarantined_load_rows,\n"
         "    coalesce(s.quarantined_contract_rows, 0) as quarantined_contract_rows,\n"
         "    {{ dbt.current_timestamp() }} as built_at\n"
-        "from audit as a\ninner join selected as d on a.delivery_id = d.delivery_id\n"
+        "from audit as a\ninner join chain as d on a.delivery_id = d.delivery_id\n"
         "left join staged as s on a.delivery_id = s.delivery_id and a.extract_name = s.extract_name\n"
     )
 
@@ -151,6 +183,18 @@ def contract_markdown(contract: Contract) -> str:
         "  row with exactly the columns below in this order, no line breaks inside fields.",
         "- Dates `YYYY-MM-DD`; decimals with a dot and no thousands separator; credit amounts negative;",
         "  booleans `J` / `N`; an empty field is a missing value; codes are text and keep their leading zeros.",
+        "",
+        "## Full and change deliveries",
+        "",
+        "- A delivery is full (the whole state on its peildatum) unless its folder holds `levering.json` with",
+        "  `{\"soort\": \"mutatie\", \"basis\": \"<peildatum of the delivery it follows>\"}`: a change delivery.",
+        "- A change delivery holds every extract of its sector (a header only when nothing changed), each with the",
+        "  columns below plus a last column `mutatie`: `N` a new key, `W` a changed row (all its new values), `V` a",
+        "  deleted key (only the key is checked). A key appears at most once per file.",
+        "- Its basis must be the institution's delivery just before it, loaded already or in the same root; the",
+        "  loader refuses a gap. The warehouse describes, per institution, the latest full delivery on or before",
+        "  the peildatum with every change delivery after it applied in order: per key the latest accepted version.",
+        "- A change row that breaks the contract is quarantined and the key keeps its previous version.",
         "",
         "## What happens to a row that breaks the contract",
         "",
@@ -200,10 +244,11 @@ def rendered_files(contract: Contract) -> dict[Path, str]:
     for e in contract.extracts:
         folder = staging / e.source
         files[folder / "base" / f"{checked_model(e)}.sql"] = (
-            HEADER_SQL + "{{ config(materialized='table') }}\n\n"
-            + f"{{{{ check_extract('{e.source}', '{e.name}') }}}}\n")
+            HEADER_SQL + f"{{{{ check_extract('{e.source}', '{e.name}') }}}}\n")
+        files[folder / "base" / f"{current_model(e)}.sql"] = (
+            HEADER_SQL + f"{{{{ current_extract('{e.source}', '{e.name}', '{checked_model(e)}') }}}}\n")
         files[folder / f"{e.staging_model}.sql"] = (
-            HEADER_SQL + f"{{{{ accept_extract('{e.source}', '{e.name}', '{checked_model(e)}') }}}}\n")
+            HEADER_SQL + f"{{{{ accept_extract('{e.source}', '{e.name}', '{current_model(e)}') }}}}\n")
     for source in sorted({e.source for e in contract.extracts}):
         files[staging / source / f"_{source}__models.yml"] = staging_yaml(contract, source)
     kwaliteit = PROJECT_ROOT / "models" / "marts" / "kwaliteit"

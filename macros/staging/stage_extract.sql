@@ -1,10 +1,18 @@
 {#-
   Staging of one extract, driven by the delivery contract (models/staging/_sources.yml):
 
-  check_extract  -> base_<source>__<extract>_checked (table): every raw row of the selected delivery, typed,
-                    personal identifiers pseudonymised, with `_errors` (all contract breaks of the row, each
-                    naming its column) and `_error_columns`. Nothing is dropped here.
-  accept_extract -> stg_<source>__<extract> (view): the rows without errors, contract columns only.
+  check_extract   -> base_<source>__<extract>_checked (incremental per delivery): every raw row of the deliveries
+                     in the chain (stg_delivery__chain: the latest full delivery and the change deliveries after it),
+                     typed, personal identifiers pseudonymised, with `_errors` (all contract breaks of the row, each
+                     naming its column) and `_error_columns`. Nothing is dropped here. A build checks only the
+                     deliveries it has not checked yet (or that were loaded again).
+  current_extract -> base_<source>__<extract>_current (incremental per key): per natural key the latest accepted
+                     version in the chain; a key whose latest version is a deletion (mutatie V) stays as a tombstone.
+                     A build applies only the deliveries after the ones it applied; an institution whose chain
+                     changed otherwise (a new full delivery, a delivery loaded again, an earlier peildatum) is
+                     rebuilt from its whole chain.
+  accept_extract  -> stg_<source>__<extract> (view): the current rows that are not deleted, contract columns only,
+                     under the delivery they describe (the latest in the chain) with the file and line of their version.
 
   Checks per column: missing value where not nullable, cannot be read as its type, not in the code list,
   pattern, min / max; per row: a duplicate natural key within the delivery (the first line wins).
@@ -26,17 +34,30 @@
 {# The columns the loader adds to every raw row (normenkader/contract.py LOAD_COLUMNS), in its order. #}
 {% macro load_columns(prefix='', indent=4) -%}
     {%- set cols = [] -%}
-    {%- for c in ['_delivery_id', '_institution', '_peildatum', '_file', '_line'] -%}
+    {%- for c in ['_delivery_id', '_institution', '_peildatum', '_file', '_line', '_mutatie'] -%}
         {%- do cols.append(prefix ~ c) -%}
     {%- endfor -%}
     {{ cols | join(',\n' ~ ' ' * indent) }}
 {%- endmacro %}
 
+{#- The configuration of a checked or current model: incremental, replacing by `unique_key`. -#}
+{% macro incremental_staging(unique_key, pre_hook) -%}
+    {{ config(
+        materialized='incremental',
+        incremental_strategy='delete+insert',
+        unique_key=unique_key,
+        on_schema_change='fail',
+        pre_hook='{{ ' ~ pre_hook ~ '() }}'
+    ) }}
+{%- endmacro %}
+
 {% macro check_extract(source_name, table_name) -%}
+{{- incremental_staging('_delivery_id', 'drop_unchained_deliveries') }}
 {%- set relation = source(source_name, table_name) -%}
-{%- set selected = ref('stg_delivery__selected') -%}
+{%- set chain = ref('stg_delivery__chain') -%}
+{%- set audit = ref('stg_delivery__load_audit') -%}
 {%- if not execute -%}
-select 1 as parse_placeholder from {{ relation }}
+select 1 as parse_placeholder from {{ relation }}, {{ chain }}, {{ audit }}
 {%- else -%}
 {%- set node = contract_extract(source_name, table_name) -%}
 {%- set key = (node.meta or node.config.get('meta', {})).get('key', []) -%}
@@ -45,13 +66,28 @@ with raw as (
 ),
 
 deliveries as (
-    -- only the delivery chosen per institution (latest peildatum on or before var peildatum)
-    select delivery_id from {{ selected }}
+    -- the deliveries of the chain, each with when its file of this extract was loaded
+    select
+        c.delivery_id,
+        c.soort,
+        a.loaded_at
+    from {{ chain }} as c
+    inner join {{ audit }} as a
+        on c.delivery_id = a.delivery_id and a.extract_name = '{{ table_name }}'
+    {%- if is_incremental() %}
+    -- only what this table has not checked yet, or what was loaded again since
+    where not exists (
+        select 1 from {{ this }} as t
+        where t._delivery_id = c.delivery_id and t._loaded_at = a.loaded_at
+    )
+    {%- endif %}
 ),
 
 trimmed as (
     select
-        {{ load_columns('r.', 8) }}
+        {{ load_columns('r.', 8) }},
+        d.loaded_at as _loaded_at,
+        d.soort = 'mutatie' as _in_mutatie_delivery
         {%- for name in node.columns %},
         nullif(trim(r."{{ name }}"), '') as "{{ name }}"
         {%- endfor %}
@@ -77,11 +113,22 @@ errors as (
     select
         *
         {%- for name, col in node.columns.items() %},
+        {%- if name in key %}
         {{ column_error(name, col) }} as "{{ name }}__error"
+        {%- else %}
+        -- a deletion (mutatie V) needs only its key
+        case when _mutatie = 'V' then null else {{ column_error(name, col) | indent(8) }} end as "{{ name }}__error"
+        {%- endif %}
         {%- endfor %},
         case when _key_occurrence > 1
             then 'duplicate key {{ key | join(", ") }} (first at line ' || cast(_key_first_line as varchar) || ')'
-        end as _key__error
+        end as _key__error,
+        case
+            when _mutatie is not null and _mutatie not in ('N', 'W', 'V')
+                then 'mutatie: "' || _mutatie || '" is not N, W or V'
+            when _mutatie is null and _in_mutatie_delivery
+                then 'mutatie: missing value'
+        end as _mutatie__error
     from typed
 ),
 
@@ -92,19 +139,22 @@ checked as (
             {%- for name in node.columns %},
             "{{ name }}__error"
             {%- endfor %},
-            _key__error
+            _key__error,
+            _mutatie__error
         ) as _errors,
         concat_ws(', '
             {%- for name in node.columns %},
             case when "{{ name }}__error" is not null then '{{ name }}' end
             {%- endfor %},
-            case when _key__error is not null then '{{ key | join(", ") }}' end
+            case when _key__error is not null then '{{ key | join(", ") }}' end,
+            case when _mutatie__error is not null then 'mutatie' end
         ) as _error_columns
     from errors
 )
 
 select
-    {{ load_columns() }}
+    {{ load_columns() }},
+    _loaded_at
     {%- for name, col in node.columns.items() %},
     {%- if contract_meta(col).get('pii') %}
     {{ pseudonymise('"' ~ name ~ '"') }} as "{{ name }}_pseudoniem"
@@ -115,6 +165,120 @@ select
     _errors,
     _error_columns
 from checked
+{%- endif -%}
+{%- endmacro %}
+
+{#- Pre-hook of a checked model: rows of deliveries that left the chain (a newer full delivery, an earlier
+    var peildatum) go, so the table always equals a full build of the chain. -#}
+{% macro drop_unchained_deliveries() -%}
+    {%- if is_incremental() -%}
+    delete from {{ this }}
+    where _delivery_id not in (select delivery_id from {{ ref('stg_delivery__chain') }})
+    {%- endif -%}
+{%- endmacro %}
+
+{#- The natural key of a row as one text, within its institution; a missing key part is '~' (never a code). -#}
+{% macro record_key(key, prefix='') -%}
+    {{ prefix }}_institution
+    {%- for k in key %} || '|' || coalesce(cast({{ prefix }}"{{ k }}" as {{ dbt.type_string() }}), '~'){% endfor %}
+{%- endmacro %}
+
+{#- The institutions whose current rows a build keeps and extends: those whose applied deliveries are all still in
+    the chain and were not loaded again since they were applied. The others are rebuilt from their whole chain. -#}
+{% macro current_extract_appendable() -%}
+    select a._institution
+    from (
+        select
+            s._institution,
+            max(s._version_peildatum) as applied_peildatum,
+            max(s._applied_at) as applied_at,
+            sum(case when c.delivery_id is null then 1 else 0 end) as unchained_rows
+        from {{ this }} as s
+        left join {{ ref('stg_delivery__chain') }} as c on s._version_delivery_id = c.delivery_id
+        group by s._institution
+    ) as a
+    where a.unchained_rows = 0
+        and not exists (
+            select 1 from {{ ref('stg_delivery__chain') }} as c
+            where c.institution = a._institution
+                and c.peildatum <= a.applied_peildatum
+                and c.loaded_at > a.applied_at
+        )
+{%- endmacro %}
+
+{#- Pre-hook of a current model: an institution that cannot be extended loses its rows (rebuilt by the model). -#}
+{% macro drop_unappendable_institutions() -%}
+    {%- if is_incremental() -%}
+    delete from {{ this }}
+    where _institution not in ({{ current_extract_appendable() }})
+    {%- endif -%}
+{%- endmacro %}
+
+{% macro current_extract(source_name, table_name, checked_model) -%}
+{{- incremental_staging('_record_key', 'drop_unappendable_institutions') }}
+{%- set checked = ref(checked_model) -%}
+{%- set chain = ref('stg_delivery__chain') -%}
+{%- if not execute -%}
+select 1 as parse_placeholder from {{ checked }}, {{ chain }}
+{%- else -%}
+{%- set node = contract_extract(source_name, table_name) -%}
+{%- set key = (node.meta or node.config.get('meta', {})).get('key', []) -%}
+{%- set columns = [] -%}
+{%- for name, col in node.columns.items() -%}
+    {%- do columns.append(name ~ ('_pseudoniem' if contract_meta(col).get('pii') else '')) -%}
+{%- endfor %}
+with chain as (
+    select * from {{ chain }}
+),
+
+{%- if is_incremental() %}
+
+applied as (
+    -- per institution kept by the pre-hook: the latest delivery already applied
+    select
+        _institution,
+        max(_version_peildatum) as applied_peildatum
+    from {{ this }}
+    group by _institution
+),
+{%- endif %}
+
+accepted as (
+    select
+        r.*,
+        {{ record_key(key, 'r.') }} as _record_key
+    from {{ checked }} as r
+    inner join chain as c on r._delivery_id = c.delivery_id
+    {%- if is_incremental() %}
+    left join applied as a on r._institution = a._institution
+    where r._errors = '' and (a.applied_peildatum is null or r._peildatum > a.applied_peildatum)
+    {%- else %}
+    where r._errors = ''
+    {%- endif %}
+),
+
+versions as (
+    -- the latest delivery wins; within a delivery a key is unique (a second occurrence is quarantined)
+    select
+        *,
+        row_number() over (partition by _record_key order by _peildatum desc, _line desc) as _recency
+    from accepted
+)
+
+select
+    _record_key,
+    _institution,
+    _delivery_id as _version_delivery_id,
+    _peildatum as _version_peildatum,
+    _file,
+    _line,
+    coalesce(_mutatie, '') = 'V' as _is_deleted,
+    cast({{ dbt.current_timestamp() }} as {{ dbt.type_timestamp() }}) as _applied_at
+    {%- for name in columns %},
+    "{{ name }}"
+    {%- endfor %}
+from versions
+where _recency = 1
 {%- endif -%}
 {%- endmacro %}
 
@@ -153,18 +317,24 @@ from checked
     {%- if contract_type == 'date' -%}cast('{{ value }}' as date){%- else -%}{{ value }}{%- endif -%}
 {%- endmacro %}
 
-{% macro accept_extract(source_name, table_name, checked_model) -%}
-{%- set checked = ref(checked_model) -%}
+{% macro accept_extract(source_name, table_name, current_model) -%}
+{%- set current = ref(current_model) -%}
+{%- set selected = ref('stg_delivery__selected') -%}
 {%- if not execute -%}
-select 1 as parse_placeholder from {{ checked }}
+select 1 as parse_placeholder from {{ current }}, {{ selected }}
 {%- else -%}
 {%- set node = contract_extract(source_name, table_name) -%}
 select
-    {{ load_columns() }}
+    d.delivery_id as _delivery_id,
+    r._institution,
+    d.peildatum as _peildatum,
+    r._file,
+    r._line
     {%- for name, col in node.columns.items() %},
-    "{{ name }}{{ '_pseudoniem' if contract_meta(col).get('pii') else '' }}"
+    r."{{ name }}{{ '_pseudoniem' if contract_meta(col).get('pii') else '' }}"
     {%- endfor %}
-from {{ checked }}
-where _errors = ''
+from {{ current }} as r
+inner join {{ selected }} as d on r._institution = d.institution
+where not r._is_deleted
 {%- endif -%}
 {%- endmacro %}

@@ -12,5 +12,7 @@ select
     file_rows,
     loaded_rows,
     rejected_rows,
-    loaded_at
+    loaded_at,
+    coalesce(soort, 'volledig') as soort,
+    basis
 from audit

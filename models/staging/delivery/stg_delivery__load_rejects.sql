@@ -2,8 +2,8 @@ with rejects as (
     select * from {{ source('loader', 'load_rejects') }}
 ),
 
-selected as (
-    select delivery_id from {{ ref('stg_delivery__selected') }}
+chain as (
+    select delivery_id from {{ ref('stg_delivery__chain') }}
 )
 
 -- the raw text of the line (csv_line) is left in the source layer: it may hold a BSN
@@ -18,4 +18,4 @@ select
     r.error_type,
     r.error_message
 from rejects as r
-inner join selected as s on r.delivery_id = s.delivery_id
+inner join chain as s on r.delivery_id = s.delivery_id
