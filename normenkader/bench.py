@@ -5,7 +5,8 @@ docs/benchmarks.md and plot time against scale (docs/benchmarks-scale.svg).
 Each stage runs as its own process so its peak memory (ru_maxrss from wait4) is its own.
 - floor: one DuckDB query that reads every extract of the scale's deliveries once and aggregates every column;
 - fixed cost: `dbt build` on an empty delivery (every file header only), i.e. dbt's start-up and the per-model and
-  per-test overhead; the data-dependent cost of a scale is its build time minus the fixed cost (issue 9).
+  per-test overhead; the data-dependent cost of a scale is its build time minus the fixed cost (issue 9);
+- daily build: the next day's change delivery loaded into the same warehouse and `dbt build` run again.
 """
 
 from __future__ import annotations
@@ -127,7 +128,38 @@ def bench_scale(scale: float, workdir: Path, seed: int = 42) -> tuple[list[Stage
     results = json.loads((PROJECT_ROOT / "target" / "run_results.json").read_text())
     slowest = sorted(((r["unique_id"].split(".")[-1], r["execution_time"]) for r in results["results"]
                       if r["unique_id"].startswith("model.")), key=lambda x: -x[1])[:5]
+    # the next night: the change delivery of the following day, loaded and built (incremental staging)
+    changes = workdir / f"scale-{scale}-daily"
+    change_rows = _change_delivery(scale, seed, root, changes)
+    for folder in sorted(changes.glob("*/*")):
+        _run([cli, "load", "--root", str(folder), "--db", str(db)], env)
+    s, m = _run([str(bin_dir / "dbt"), "build", "--quiet"], env)
+    stages.append(Stage("daily dbt build", s, m, change_rows))
     return stages, slowest
+
+
+def _change_delivery(scale: float, seed: int, root: Path, out: Path) -> int:
+    """Write under out the change delivery of the day after root's deliveries (the difference of the two days'
+    full snapshots, as `generate --days` does); return its number of change rows."""
+    from datetime import date, timedelta
+
+    from normenkader.contract import load_contract
+    from normenkader.generate import generate
+    from normenkader.generate.daily import write_changes
+
+    shutil.rmtree(out, ignore_errors=True)
+    snapshot = out / "_snapshot"
+    folders = sorted(p for p in root.glob("*/*") if p.is_dir() and not p.parent.name.startswith("_"))
+    peil = folders[0].name
+    nxt = (date.fromisoformat(peil) + timedelta(days=1)).isoformat()
+    generate(scale, seed, snapshot, nxt, echo=lambda *a: None)
+    total = 0
+    for folder in folders:
+        counts = write_changes(load_contract(), folder, snapshot / folder.parent.name / nxt,
+                               out / folder.parent.name / nxt, basis=peil)
+        total += sum(n for c in counts.values() for n in c.values())
+    shutil.rmtree(snapshot)
+    return total
 
 
 def _backtest(db: Path, scale: float) -> list[str]:
@@ -148,6 +180,8 @@ def run_bench(scales: list[float], workdir: Path, echo=print) -> str:
     lines = [f"## {datetime.now(UTC):%Y-%m-%d %H:%M} UTC", "", f"Machine: {machine()}", "",
              "| scale | stage | seconds | source rows | rows/s | peak memory (MiB) |", "|---|---|---|---|---|---|"]
     slow_lines, backtest, points = [], [], []
+    daily = ["| scale | full dbt build (s) | change rows next day | daily dbt build (s) | daily / full |",
+             "|---|---|---|---|---|"]
     fixed = None
     for scale in scales:
         echo(f"scale {scale} ...")
@@ -163,9 +197,14 @@ def run_bench(scales: list[float], workdir: Path, echo=print) -> str:
                  f"{st.peak_mib:8,.0f} MiB")
         by = {st.name: st for st in stages}
         points.append((scale, by["dbt build"].seconds, by["floor query"].seconds))
+        daily.append(f"| {scale} | {by['dbt build'].seconds:.1f} | {by['daily dbt build'].rows:,} | "
+                     f"{by['daily dbt build'].seconds:.1f} | "
+                     f"{by['daily dbt build'].seconds / by['dbt build'].seconds:.0%} |")
         slow_lines.append(f"- scale {scale}: " + ", ".join(f"{n} {t:.1f}s" for n, t in slowest))
     lines += ["", f"Fixed cost (dbt build on an empty delivery: start-up, per-model and per-test overhead): "
               f"{fixed[0]:.1f} s, peak {fixed[1]:,.0f} MiB.", "", *_ratios(points, fixed[0]),
+              "", "The next night: the following day's change delivery loaded and built (incremental staging; "
+              "target daily <= 10% of full):", "", *daily,
               "", "Slowest models (dbt run_results.json):", *slow_lines, "", *backtest]
     plot = BENCH_DOC.with_name("benchmarks-scale.svg")
     plot.write_text(svg_plot(points, fixed[0]))

@@ -11,7 +11,8 @@ from normenkader import PROJECT_ROOT
 
 # Exceptions, each with its reason.
 STAGING_MAY_READ = {
-    "stg_delivery__selected": "every staging model builds only the delivery selected per institution",
+    "stg_delivery__selected": "every staging model describes the delivery selected per institution",
+    "stg_delivery__chain": "the deliveries (a full one and the changes after it) the selected state is built from",
     "stg_delivery__load_audit": "the delivery selection is derived from the loader's audit",
 }
 

@@ -1,0 +1,200 @@
+"""Daily deliveries (issue 9): a first full delivery and three change deliveries, loaded and built day by day with
+incremental staging, give the same marts, row for row, as the full delivery of the last day built at once (the
+session warehouse). The generator's change deliveries are checked first, in plain Python, to turn the first
+delivery into exactly that full delivery: the expectation does not come from the SQL under test."""
+
+from __future__ import annotations
+
+import csv
+import json
+import shutil
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from normenkader.contract import load_contract
+from normenkader.generate.daily import daily_peildatums, generate_daily
+from normenkader.load import DeliveryError, load
+from normenkader.tests.conftest import SCALE, SEED
+from normenkader.warehouse import run_dbt
+
+PEILDATUM = "2025-03-01"
+DAYS = 3
+# kwaliteit describes the deliveries themselves (a row count per delivery of the chain), so it differs by design;
+# the history mart keeps a row per delivery built; VOLATILE columns are build stamps
+COMPARED_SCHEMAS = ("massa", "normen", "var", "volume")
+HISTORY = ("massa.rpt_massa_aansluiting_historie",)
+VOLATILE = ("built_at",)
+
+
+def _rows(path: Path) -> list[dict]:
+    with path.open(encoding="utf-8", newline="") as fh:
+        return list(csv.DictReader(fh, delimiter="|", quotechar='"'))
+
+
+@pytest.fixture(scope="module")
+def daily(tmp_path_factory) -> Path:
+    root = tmp_path_factory.mktemp("daily") / "deliveries"
+    stats = generate_daily(SCALE, SEED, root, PEILDATUM, DAYS, echo=lambda *a: None)
+    assert stats["peildatums"] == daily_peildatums(PEILDATUM, DAYS)
+    return root
+
+
+def test_change_deliveries_turn_the_first_delivery_into_the_last_days_full_delivery(daily, warehouse):
+    contract = load_contract()
+    first, *changes = daily_peildatums(PEILDATUM, DAYS)
+    mutaties = {"N": 0, "W": 0, "V": 0}
+    for inst in ("ziekenhuis_demo", "ggz_demo"):
+        for e in (x for x in contract.extracts if (daily / inst / first / x.file_name).exists()):
+            state = {tuple(r[k] for k in e.key): r for r in _rows(daily / inst / first / e.file_name)}
+            for day in changes:
+                manifest = json.loads((daily / inst / day / "levering.json").read_text())
+                assert manifest["soort"] == "mutatie" and manifest["basis"] < day
+                for r in _rows(daily / inst / day / e.file_name):
+                    key, m = tuple(r[k] for k in e.key), r.pop("mutatie")
+                    mutaties[m] += 1
+                    assert (key in state) == (m != "N"), f"{inst}/{day} {e.name} {key}: {m}"
+                    if m == "V":
+                        del state[key]
+                    else:
+                        state[key] = r
+            full = {tuple(r[k] for k in e.key): r for r in _rows(warehouse.deliveries / inst / PEILDATUM / e.file_name)}
+            assert state == full, f"{inst} {e.name}: the changes do not reproduce the full delivery of {PEILDATUM}"
+    # every kind of change occurs, or the comparison below would not exercise it
+    assert min(mutaties.values()) > 0, mutaties
+
+
+def _table_rows(con, table: str) -> tuple[list[str], str]:
+    cols = [c for (c,) in con.execute(f"""select column_name from information_schema.columns
+        where table_catalog = current_database() and table_schema || '.' || table_name = '{table}'
+        order by ordinal_position""").fetchall() if c not in VOLATILE]
+    return cols, ", ".join(f'"{c}"' for c in cols)
+
+
+def mart_differences(day_db: Path, full_db: Path) -> dict[str, str]:
+    """Per compared mart, the rows one build has and the other not (multisets), as a short description."""
+    out = {}
+    with duckdb.connect(str(day_db), read_only=True) as con:
+        con.execute(f"attach '{full_db}' as full_build (read_only)")
+        tables = [f"{s}.{t}" for s, t in con.execute(f"""select table_schema, table_name
+            from information_schema.tables where table_catalog = current_database()
+                and table_schema in {COMPARED_SCHEMAS} order by 1, 2""").fetchall()]
+        assert len(tables) >= 15
+        for table in tables:
+            _, cols = _table_rows(con, table)
+            # the history keeps the reconciliation of every delivery built: the last day's must be the same
+            where = f" where peildatum = date '{PEILDATUM}'" if table in HISTORY else ""
+            parts = []
+            for a, b in (("", "full_build."), ("full_build.", "")):
+                q = f"select {cols} from {a}{table}{where} except all select {cols} from {b}{table}{where}"
+                n = con.execute(f"select count(*) from ({q})").fetchone()[0]
+                if n:
+                    parts.append(f"{n} rows only in the {'day-by-day' if a == '' else 'full'} build: "
+                                 f"{con.execute(q + ' limit 2').fetchall()}")
+            if parts:
+                out[table] = "; ".join(parts)
+    return out
+
+
+def test_day_by_day_incremental_build_equals_the_full_build(daily, warehouse, tmp_path):
+    db = tmp_path / "daily.duckdb"
+    for day in daily_peildatums(PEILDATUM, DAYS):
+        for inst in ("ziekenhuis_demo", "ggz_demo"):
+            load(daily / inst / day, db, echo=lambda *a: None)
+        # the nightly job: a plain `dbt build`; staging applies only the new delivery
+        run_dbt(["build", "--quiet"], db)
+    with duckdb.connect(str(db), read_only=True) as con:
+        chain = con.execute("select institution, count(*), max(peildatum)::varchar from staging.stg_delivery__chain "
+                            "group by 1 order by 1").fetchall()
+        applied = con.execute("select count(distinct _version_delivery_id) from staging.base_msz__factuurregel_current"
+                              ).fetchone()[0]
+        deleted = con.execute("select count(*) from staging.base_msz__zorgactiviteit_current where _is_deleted"
+                              ).fetchone()[0]
+    assert chain == [("ggz_demo", DAYS + 1, PEILDATUM), ("ziekenhuis_demo", DAYS + 1, PEILDATUM)]
+    assert applied == DAYS + 1  # the invoice lines of every day are in the state, each from its own delivery
+    assert deleted > 0  # deletions went through the incremental state (and would show in the source counts)
+    assert mart_differences(db, warehouse.db) == {}
+
+
+def test_a_change_delivery_without_its_basis_is_refused(daily, tmp_path):
+    day = daily_peildatums(PEILDATUM, DAYS)[2]
+    with pytest.raises(DeliveryError, match=r"change delivery on basis \d{4}-\d{2}-\d{2}, but ziekenhuis_demo has no"):
+        load(daily / "ziekenhuis_demo" / day, tmp_path / "empty.duckdb", echo=lambda *a: None)
+    # nor may it skip the delivery before it
+    first, second, third = daily_peildatums(PEILDATUM, DAYS)[:3]
+    root = tmp_path / "gap"
+    for d in (first, third):
+        shutil.copytree(daily / "ziekenhuis_demo" / d, root / "ziekenhuis_demo" / d)
+    (root / "ziekenhuis_demo" / third / "levering.json").write_text(json.dumps({"soort": "mutatie", "basis": first}))
+    load(root / "ziekenhuis_demo" / first, tmp_path / "gap.duckdb", echo=lambda *a: None)
+    shutil.copytree(daily / "ziekenhuis_demo" / second, root / "ziekenhuis_demo" / second)
+    with pytest.raises(DeliveryError, match=f"has a later delivery {second} before this one"):
+        load(root, tmp_path / "gap.duckdb", echo=lambda *a: None)
+
+
+def test_change_rows_that_break_the_contract_are_quarantined_and_a_changed_chain_is_rebuilt(warehouse, tmp_path):
+    contract = load_contract()
+    root, day = tmp_path / "deliveries", "2025-03-02"
+    shutil.copytree(warehouse.deliveries / "ziekenhuis_demo" / PEILDATUM, root / "ziekenhuis_demo" / PEILDATUM)
+    change = root / "ziekenhuis_demo" / day
+    change.mkdir()
+    (change / "levering.json").write_text(json.dumps({"soort": "mutatie", "basis": PEILDATUM}))
+    lines = _rows(root / "ziekenhuis_demo" / PEILDATUM / "factuurregel.csv")
+    bad_amount, deleted, bad_code = lines[10], lines[20], lines[30]
+    for e in contract.for_sector("msz"):
+        rows = []
+        if e.name == "factuurregel":
+            rows = [{**bad_amount, "bedrag": "12,50", "mutatie": "W"},  # line 2
+                    {c: (deleted[c] if c == "factuurregel_id" else "") for c in e.column_names} | {"mutatie": "V"},
+                    {**bad_code, "mutatie": "X"}]  # line 4
+        with (change / e.file_name).open("w", encoding="utf-8", newline="") as fh:
+            w = csv.DictWriter(fh, [*e.column_names, "mutatie"], delimiter="|", quoting=csv.QUOTE_ALL)
+            w.writeheader()
+            w.writerows(rows)
+    db = tmp_path / "wh.duckdb"
+    load(root, db, echo=lambda *a: None)
+    run_dbt(["run", "--quiet", "--select", "+fct_quarantine_rows", "+rpt_delivery_rowcounts", "+stg_msz__factuurregel"],
+            db)
+    with duckdb.connect(str(db), read_only=True) as con:
+        quarantined = con.execute("""select line_number, column_name, reason from kwaliteit.fct_quarantine_rows
+            where delivery_id = 'ziekenhuis_demo/2025-03-02' order by line_number""").fetchall()
+        counts = con.execute("""select file_rows, accepted_rows, quarantined_contract_rows
+            from kwaliteit.rpt_delivery_rowcounts
+            where delivery_id = 'ziekenhuis_demo/2025-03-02' and extract_name = 'factuurregel'""").fetchone()
+        state = dict(con.execute("""select factuurregel_id, cast(bedrag as varchar) from staging.stg_msz__factuurregel
+            where factuurregel_id in (?, ?, ?)""", [bad_amount["factuurregel_id"], deleted["factuurregel_id"],
+                                                   bad_code["factuurregel_id"]]).fetchall())
+        total = con.execute("select count(*) from staging.stg_msz__factuurregel").fetchone()[0]
+        described = con.execute("select distinct _delivery_id from staging.stg_msz__factuurregel").fetchall()
+    assert quarantined == [(2, "bedrag", 'bedrag: "12,50" is not a decimal'),
+                           (4, "mutatie", 'mutatie: "X" is not N, W or V')]
+    assert counts == (3, 1, 2)
+    # the rejected change leaves the previous version; the key-only deletion removes the line
+    assert state == {bad_amount["factuurregel_id"]: bad_amount["bedrag"],
+                     bad_code["factuurregel_id"]: bad_code["bedrag"]}
+    assert total == len(lines) - 1
+    assert described == [("ziekenhuis_demo/2025-03-02",)]
+
+    corrected = lines[40]
+
+    def state_after_build() -> tuple[int, int, str, list]:
+        run_dbt(["run", "--quiet", "--select", "+stg_msz__factuurregel"], db)
+        with duckdb.connect(str(db), read_only=True) as con:
+            return con.execute("""select count(*), count(*) filter (where factuurregel_id = ?),
+                max(cast(bedrag as varchar)) filter (where factuurregel_id = ?), list(distinct _delivery_id)
+                from staging.stg_msz__factuurregel""", [deleted["factuurregel_id"], corrected["factuurregel_id"]]
+                               ).fetchone()
+
+    # the full delivery re-delivered with one amount corrected: the state is rebuilt from the chain
+    full_file = root / "ziekenhuis_demo" / PEILDATUM / "factuurregel.csv"
+    text = full_file.read_text(encoding="utf-8")
+    old_line = "|".join(f'"{corrected[c]}"' if corrected[c] else "" for c in corrected)
+    assert text.count(old_line) == 1
+    full_file.write_text(text.replace(old_line, old_line.replace(f'"{corrected["bedrag"]}"', '"99.99"')))
+    load(root / "ziekenhuis_demo" / PEILDATUM, db, echo=lambda *a: None)
+    assert state_after_build() == (len(lines) - 1, 0, "99.99", ["ziekenhuis_demo/2025-03-02"])
+    # a new full delivery starts a new chain: the deleted line is delivered again and is back
+    shutil.copytree(root / "ziekenhuis_demo" / PEILDATUM, root / "ziekenhuis_demo" / "2025-03-03")
+    load(root / "ziekenhuis_demo" / "2025-03-03", db, echo=lambda *a: None)
+    assert state_after_build() == (len(lines), 1, "99.99", ["ziekenhuis_demo/2025-03-03"])
