@@ -198,3 +198,27 @@ def test_change_rows_that_break_the_contract_are_quarantined_and_a_changed_chain
     shutil.copytree(root / "ziekenhuis_demo" / PEILDATUM, root / "ziekenhuis_demo" / "2025-03-03")
     load(root / "ziekenhuis_demo" / "2025-03-03", db, echo=lambda *a: None)
     assert state_after_build() == (len(lines), 1, "99.99", ["ziekenhuis_demo/2025-03-03"])
+
+
+def test_a_malformed_manifest_or_a_misplaced_mutatie_column_stops_the_load(daily, tmp_path):
+    first, second = daily_peildatums(PEILDATUM, DAYS)[:2]
+    root = tmp_path / "deliveries"
+    for d in (first, second):
+        shutil.copytree(daily / "ggz_demo" / d, root / "ggz_demo" / d)
+    manifest = root / "ggz_demo" / second / "levering.json"
+    good = manifest.read_text()
+    manifest.write_text("{soort: mutatie")
+    with pytest.raises(DeliveryError, match=r"levering.json: not valid JSON"):
+        load(root, tmp_path / "a.duckdb", echo=lambda *a: None)
+    manifest.write_text(json.dumps({"soort": "mutatie", "basis": second}))
+    with pytest.raises(DeliveryError, match=r"a change delivery needs \"basis\""):
+        load(root, tmp_path / "a.duckdb", echo=lambda *a: None)
+    # without its manifest the change delivery reads as a full one: its mutatie column is not in the contract
+    manifest.unlink()
+    with pytest.raises(DeliveryError, match=r"column 'mutatie' is not in the contract .* \(only a change delivery"):
+        load(root, tmp_path / "a.duckdb", echo=lambda *a: None)
+    # and a change delivery without the column misses it
+    manifest.write_text(good)
+    shutil.copyfile(root / "ggz_demo" / first / "ggz_client.csv", root / "ggz_demo" / second / "ggz_client.csv")
+    with pytest.raises(DeliveryError, match=r"ggz_client.csv: column 'mutatie' is missing from the header"):
+        load(root, tmp_path / "a.duckdb", echo=lambda *a: None)
