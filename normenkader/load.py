@@ -237,17 +237,20 @@ def _ensure_tables(con: duckdb.DuckDBPyConnection, contract: Contract) -> None:
 
 def _parse_file(con: duckdb.DuckDBPyConnection, fc: FileCheck) -> None:
     """Read the file into the temp tables _parsed and _reject_errors (outside a transaction: row ids in order)."""
-    e = fc.extract
-    names = file_columns(e, fc.delivery.is_mutatie)
-    col_spec = "{" + ", ".join(f"{sql_literal(c)}: 'VARCHAR'" for c in names) + "}"
+    names = file_columns(fc.extract, fc.delivery.is_mutatie)
     for table in ("_parsed", "_reject_errors", "_reject_scans"):  # rejects accumulate per connection otherwise
         con.execute(f"drop table if exists {table}")
-    con.execute(
-        f"""create temp table _parsed as
-            select * from read_csv({sql_literal(str(fc.path))}, delim='|', quote='"', escape='"', header=true,
-                auto_detect=false, columns={col_spec}, store_rejects=true, encoding='utf-8',
-                rejects_scan='_reject_scans', rejects_table='_reject_errors')"""
-    )
+    reader = read_csv_sql(fc.path, names, "store_rejects=true, encoding='utf-8', rejects_scan='_reject_scans', "
+                          "rejects_table='_reject_errors'")
+    con.execute(f"create temp table _parsed as select * from {reader}")
+
+
+def read_csv_sql(path: Path, columns: list[str], options: str = "") -> str:
+    """DuckDB's reader for a file in the contract's format, every column as text; `options` adds reader options."""
+    spec = "{" + ", ".join(f"{sql_literal(c)}: 'VARCHAR'" for c in columns) + "}"
+    extra = f", {options}" if options else ""
+    return (f"read_csv({sql_literal(str(path))}, delim='|', quote='\"', escape='\"', header=true, auto_detect=false, "
+            f"columns={spec}{extra})")
 
 
 def _store_file(con: duckdb.DuckDBPyConnection, fc: FileCheck) -> tuple[int, int]:

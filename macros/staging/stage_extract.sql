@@ -157,7 +157,7 @@ select
     _loaded_at
     {%- for name, col in node.columns.items() %},
     {%- if contract_meta(col).get('pii') %}
-    {{ pseudonymise('"' ~ name ~ '"') }} as "{{ name }}_pseudoniem"
+    {{ pseudonymise('"' ~ name ~ '"') }} as "{{ staged_name(name, col) }}"
     {%- else %}
     "{{ name }}__typed" as "{{ name }}"
     {%- endif %}
@@ -223,10 +223,6 @@ select 1 as parse_placeholder from {{ checked }}, {{ chain }}
 {%- else -%}
 {%- set node = contract_extract(source_name, table_name) -%}
 {%- set key = (node.meta or node.config.get('meta', {})).get('key', []) -%}
-{%- set columns = [] -%}
-{%- for name, col in node.columns.items() -%}
-    {%- do columns.append(name ~ ('_pseudoniem' if contract_meta(col).get('pii') else '')) -%}
-{%- endfor %}
 with chain as (
     select * from {{ chain }}
 ),
@@ -274,8 +270,8 @@ select
     _line,
     coalesce(_mutatie, '') = 'V' as _is_deleted,
     cast({{ dbt.current_timestamp() }} as {{ dbt.type_timestamp() }}) as _applied_at
-    {%- for name in columns %},
-    "{{ name }}"
+    {%- for name, col in node.columns.items() %},
+    "{{ staged_name(name, col) }}"
     {%- endfor %}
 from versions
 where _recency = 1
@@ -313,6 +309,11 @@ where _recency = 1
     end
 {%- endmacro %}
 
+{#- The name a contract column has from staging on: a personal identifier only as its pseudonym. -#}
+{% macro staged_name(name, col) -%}
+    {{ name ~ ('_pseudoniem' if contract_meta(col).get('pii') else '') }}
+{%- endmacro %}
+
 {% macro contract_literal(value, contract_type) -%}
     {%- if contract_type == 'date' -%}cast('{{ value }}' as date){%- else -%}{{ value }}{%- endif -%}
 {%- endmacro %}
@@ -331,7 +332,7 @@ select
     r._file,
     r._line
     {%- for name, col in node.columns.items() %},
-    r."{{ name }}{{ '_pseudoniem' if contract_meta(col).get('pii') else '' }}"
+    r."{{ staged_name(name, col) }}"
     {%- endfor %}
 from {{ current }} as r
 inner join {{ selected }} as d on r._institution = d.institution

@@ -21,6 +21,8 @@ SEEDS = PROJECT_ROOT / "seeds"
 HOSPITAL = "ziekenhuis_demo"
 GGZ_PROVIDER = "ggz_demo"
 _PRIME = 4294967291  # largest prime below 2**32
+# COPY options writing the contract's file format: pipe-separated, every value quoted, a header row
+CONTRACT_CSV_COPY = "(format csv, delimiter '|', quote '\"', escape '\"', force_quote *, header true)"
 
 
 def pick(u: str, items: list[tuple[object, float]]) -> str:
@@ -90,8 +92,7 @@ class Generator:
         started = time.perf_counter()
         # COPY returns the number of rows it wrote: the query runs once
         n = self.con.execute(
-            f"""copy (select {cols} from ({query}) order by {order_by}) to '{path}'
-                (format csv, delimiter '|', quote '"', escape '"', force_quote *, header true)"""
+            f"copy (select {cols} from ({query}) order by {order_by}) to '{path}' {CONTRACT_CSV_COPY}"
         ).fetchone()[0]
         self.echo(f"  {extract.name:<22} {n:>10,} rows  {time.perf_counter() - started:6.1f}s")
         return n

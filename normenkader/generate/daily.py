@@ -26,7 +26,8 @@ from pathlib import Path
 import duckdb
 
 from normenkader.contract import Contract, Extract, load_contract
-from normenkader.load import MANIFEST, MUTATIE_CODES, MUTATIE_COLUMN
+from normenkader.generate.core import CONTRACT_CSV_COPY
+from normenkader.load import MANIFEST, MUTATIE_CODES, MUTATIE_COLUMN, read_csv_sql
 from normenkader.sqltext import sql_literal
 
 
@@ -87,15 +88,9 @@ def write_changes(contract: Contract, previous: Path, current: Path, folder: Pat
     return counts
 
 
-def _read(path: Path, e: Extract) -> str:
-    cols = "{" + ", ".join(f"{sql_literal(c)}: 'VARCHAR'" for c in e.column_names) + "}"
-    return (f"read_csv({sql_literal(str(path))}, delim='|', quote='\"', escape='\"', header=true, auto_detect=false,"
-            f" columns={cols})")
-
-
 def _diff_extract(con: duckdb.DuckDBPyConnection, e: Extract, previous: Path, current: Path, target: Path) -> dict:
-    con.execute(f"create or replace temp table prev as select * from {_read(previous, e)}")
-    con.execute(f"create or replace temp table cur as select * from {_read(current, e)}")
+    con.execute(f"create or replace temp table prev as select * from {read_csv_sql(previous, e.column_names)}")
+    con.execute(f"create or replace temp table cur as select * from {read_csv_sql(current, e.column_names)}")
     same_key = " and ".join(f'p."{k}" is not distinct from c."{k}"' for k in e.key)
     cols = ", ".join(f'"{c}"' for c in e.column_names)
     con.execute(f"""
@@ -107,7 +102,7 @@ def _diff_extract(con: duckdb.DuckDBPyConnection, e: Extract, previous: Path, cu
         select p.*, 'V' from prev p where not exists (select 1 from cur c where {same_key})""")
     order = ", ".join(f'"{k}"' for k in e.key)
     quoted = ", ".join(f'"{c}"' for c in [*e.column_names, MUTATIE_COLUMN])
-    con.execute(f"""copy (select {quoted} from changes order by {order}) to {sql_literal(str(target))}
-        (format csv, delimiter '|', quote '"', escape '"', force_quote *, header true)""")
+    con.execute(f"copy (select {quoted} from changes order by {order}) to {sql_literal(str(target))} "
+                f"{CONTRACT_CSV_COPY}")
     rows = con.execute("select mutatie, count(*) from changes group by all").fetchall()
     return {m: dict(rows).get(m, 0) for m in MUTATIE_CODES}
