@@ -16,7 +16,7 @@ export DBT_PROFILES_DIR := $(CURDIR)/profiles
 DELIVERY ?= $(DELIVERIES)
 VALIDATION_DIR ?= data/validation
 
-.PHONY: venv build validate docs export test lint test-warehouse pytest bench clean
+.PHONY: venv build build-postgres validate docs export test test-engines lint test-warehouse pytest bench clean
 
 $(STAMP): requirements.lock pyproject.toml
 	@test -n "$(PYTHON)" || { echo "error: Python 3.11 is needed (python3.11 or python3 on PATH)"; exit 1; }
@@ -41,6 +41,14 @@ build: venv
 	@echo "Warehouse built: $(abspath $(NORMENKADER_DB))"
 	@echo "Try:  $(BIN)/python -c \"import duckdb; print(duckdb.connect('$(NORMENKADER_DB)', read_only=True).sql('select boekjaar, financier_type, count(*) as regels, sum(bedrag) as bedrag from intermediate.int_bmodel__factuurregel group by all order by all'))\""
 	@echo "Docs: make docs  (dbt docs generate, then open target/index.html)"
+
+## build-postgres: after `make build`, the same project on a local PostgreSQL server (installed from Debian when
+## missing, started on 127.0.0.1:55432, data in data/postgres): raw layer copied, dbt build, marts compared with DuckDB
+build-postgres: venv
+	$(BIN)/normenkader postgres start
+	$(BIN)/normenkader postgres sync --db $(NORMENKADER_DB)
+	$(BIN)/dbt build --target demo_postgres --target-path target/postgres --quiet
+	$(BIN)/normenkader postgres compare --db $(NORMENKADER_DB)
 
 ## validate: the GX suites of the contract on DELIVERY (a delivery folder or a root); report and Data Docs in
 ## VALIDATION_DIR; exit 1 on a contract break
@@ -74,10 +82,17 @@ pytest: venv
 	NORMENKADER_TEST_DB=$(CI_DIR)/normenkader.duckdb NORMENKADER_TEST_DELIVERIES=$(CI_DIR)/deliveries \
 		$(BIN)/pytest
 
+## test-engines: only the engine comparison (part of `make test`): PostgreSQL builds the CI warehouse's deliveries
+## with every dbt test passing and the same marts as DuckDB
+test-engines: venv
+	NORMENKADER_TEST_DB=$(CI_DIR)/normenkader.duckdb NORMENKADER_TEST_DELIVERIES=$(CI_DIR)/deliveries \
+		$(BIN)/pytest normenkader/tests/test_engines.py
+
 ## bench: generation, GX validation, load, floor query and dbt build at scale 0.1, 1 and 3, plus the fixed cost on an
 ## empty delivery; figures appended to docs/benchmarks.md, plot in docs/benchmarks-scale.svg
 bench: venv
 	$(BIN)/normenkader bench --scales 0.1 1 3
 
 clean:
+	-$(BIN)/normenkader postgres stop
 	rm -rf target logs data $(VENV)

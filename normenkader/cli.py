@@ -1,4 +1,4 @@
-"""Command line: `normenkader generate | load | contract`."""
+"""Command line: `normenkader generate | load | validate | contract | export | postgres | bench`."""
 
 from __future__ import annotations
 
@@ -43,6 +43,14 @@ def main(argv: list[str] | None = None) -> int:
                         "and the Transparantiekalender volumes as csv per institution and verslagjaar")
     ex.add_argument("--db", type=Path, default=Path(DEFAULT_DB))
     ex.add_argument("--out", type=Path, default=Path("data/exports"))
+    pg = sub.add_parser("postgres", help="a local PostgreSQL server (installed from Debian when missing) and the raw "
+                        "layer copied into it: `start`, `sync --db`, `compare --db`, `stop`")
+    pg.add_argument("action", choices=["start", "sync", "compare", "stop"],
+                    help="compare: the marts of the PostgreSQL build against the DuckDB warehouse, row for row; "
+                    "exit 1 on a difference")
+    pg.add_argument("--db", type=Path, default=Path(DEFAULT_DB), help="sync, compare: the DuckDB warehouse")
+    pg.add_argument("--datadir", type=Path, default=None, help="start/stop: the cluster's folder (default "
+                    "NORMENKADER_PG_DATADIR or data/postgres)")
     bn = sub.add_parser("bench", help="time generation, load and dbt build; append figures to docs/benchmarks.md")
     bn.add_argument("--scales", type=float, nargs="+", default=[0.1, 1.0])
     bn.add_argument("--workdir", type=Path, default=Path("data/bench"))
@@ -94,6 +102,30 @@ def main(argv: list[str] | None = None) -> int:
         from normenkader.bench import run_bench
 
         run_bench(args.scales, args.workdir)
+        return 0
+    if args.cmd == "postgres":
+        from normenkader import postgres
+
+        datadir = args.datadir or postgres.DEFAULT_DATADIR
+        try:
+            if args.action == "start":
+                postgres.start(datadir)
+            elif args.action == "stop":
+                postgres.stop(datadir)
+            elif args.action == "sync":
+                postgres.sync_raw(args.db)
+            else:
+                from normenkader.compare import compare_with_postgres
+
+                counts, differences = compare_with_postgres(args.db, postgres.Settings.from_env().connect())
+                for table, what in differences.items():
+                    print(f"{table}: {what}")
+                print(f"compared {len(counts)} mart tables, {sum(counts.values()):,} rows: "
+                      f"{len(differences)} with differences")
+                return 1 if differences else 0
+        except postgres.PostgresError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 2
         return 0
     if args.cmd == "contract":
         from normenkader.render import render_all

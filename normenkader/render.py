@@ -147,8 +147,8 @@ def rowcounts_sql(contract: Contract) -> str:
     for e in contract.extracts:
         parts.append(
             _select(["_delivery_id as delivery_id", f"'{e.name}' as extract_name",
-                     "sum(case when _errors = '' then 1 else 0 end) as accepted_rows",
-                     "sum(case when _errors != '' then 1 else 0 end) as quarantined_contract_rows"])
+                     "cast(sum(case when _errors = '' then 1 else 0 end) as bigint) as accepted_rows",
+                     "cast(sum(case when _errors != '' then 1 else 0 end) as bigint) as quarantined_contract_rows"])
             + f"\n    from {{{{ ref('{checked_model(e)}') }}}}\n    group by _delivery_id"
         )
     return (

@@ -60,7 +60,7 @@ select
     b.boekjaar,
     -- the jaarlaag: the closing year of the DBC, or the year the OZP activity was performed (R-OM-2)
     case
-        when r.zorgactiviteit_id is not null then extract(year from a.datum)
+        when r.zorgactiviteit_id is not null then cast(extract(year from a.datum) as bigint)
         else s.jaarlaag
     end as jaarlaag
 from regels as r

@@ -17,7 +17,7 @@ select
     d.begindatum,
     d.einddatum,
     -- the regulation year of a DBC is the year it was opened (N1541 selection step 1, tariffs)
-    extract(year from d.begindatum) as openingsjaar,
+    cast(extract(year from d.begindatum) as bigint) as openingsjaar,
     d.productgroep_code,
     d.declaratiecode,
     d.dbc_bedrag,

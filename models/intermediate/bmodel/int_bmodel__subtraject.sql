@@ -26,6 +26,6 @@ select
     s.einddatum,
     s.status,
     -- the jaarlaag of a DBC is the year it was closed (R-OM-2)
-    case when s.status = 'gesloten' then extract(year from s.einddatum) end as jaarlaag
+    case when s.status = 'gesloten' then cast(extract(year from s.einddatum) as bigint) end as jaarlaag
 from subtrajecten as s
 left join patients as p on s._institution = p.institution and s.patient_id = p.patient_id

@@ -54,7 +54,7 @@ unioned as (
 
 select
     u.*,
-    extract(year from u.datum) as jaar,
+    cast(extract(year from u.datum) as bigint) as jaar,
     cl.bsn_pseudoniem
 from unioned as u
 left join clients as cl on u.institution = cl.institution and u.client_id = cl.client_id

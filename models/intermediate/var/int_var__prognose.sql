@@ -20,7 +20,7 @@ jaren as (
         prognosedatum,
         afkapdatum,
         cast({{ dbt.dateadd('year', -1, 'afkapdatum') }} as date) as afkapdatum_vorig_jaar,
-        extract(year from afkapdatum) as lopend_jaar,
+        cast(extract(year from afkapdatum) as bigint) as lopend_jaar,
         cast(cast(extract(year from afkapdatum) as varchar) || '-01-01' as date) as begin_jaar,
         cast(cast(extract(year from afkapdatum) + 1 as varchar) || '-01-01' as date) as begin_volgend_jaar
     from {{ ref('int_var__prognosemomenten') }}
@@ -143,8 +143,8 @@ geprojecteerd as (
                         + (1 - dagen_verstreken * 1.0 / dagen_in_jaar)
                         * financier_vorig_{{ c }} * instelling_ytd_{{ c }} / instelling_vorig_ytd_{{ c }}
                 when instelling_vorig_ytd_{{ c }} > 0
-                    then ytd_{{ c }} * instelling_vorig_volledig_{{ c }} / instelling_vorig_ytd_{{ c }}
-                else ytd_{{ c }} * dagen_in_jaar / dagen_verstreken
+                    then 1.0 * ytd_{{ c }} * instelling_vorig_volledig_{{ c }} / instelling_vorig_ytd_{{ c }}
+                else 1.0 * ytd_{{ c }} * dagen_in_jaar / dagen_verstreken
             end as {{ c }}{% if not loop.last %},{% endif %}
         {% endfor %}
     from lopend
@@ -157,7 +157,7 @@ geprojecteerd as (
         prognosedatum,
         'naief' as meetpunt,
         {% for c in blokken %}
-            ytd_{{ c }} * dagen_in_jaar / dagen_verstreken as {{ c }}{% if not loop.last %},{% endif %}
+            1.0 * ytd_{{ c }} * dagen_in_jaar / dagen_verstreken as {{ c }}{% if not loop.last %},{% endif %}
         {% endfor %}
     from lopend
 ),

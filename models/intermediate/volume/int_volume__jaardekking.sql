@@ -13,7 +13,7 @@ maanden as (
     select
         a.institution,
         d.peildatum,
-        extract(year from a.datum) as jaar,
+        cast(extract(year from a.datum) as bigint) as jaar,
         count(distinct extract(month from a.datum)) as maanden_met_zorg
     from activiteiten as a
     inner join deliveries as d on a.institution = d.institution

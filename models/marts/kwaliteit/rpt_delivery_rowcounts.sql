@@ -13,128 +13,128 @@ staged as (
     select
         _delivery_id as delivery_id,
         'patient' as extract_name,
-        sum(case when _errors = '' then 1 else 0 end) as accepted_rows,
-        sum(case when _errors != '' then 1 else 0 end) as quarantined_contract_rows
+        cast(sum(case when _errors = '' then 1 else 0 end) as bigint) as accepted_rows,
+        cast(sum(case when _errors != '' then 1 else 0 end) as bigint) as quarantined_contract_rows
     from {{ ref('base_msz__patient_checked') }}
     group by _delivery_id
     union all
     select
         _delivery_id as delivery_id,
         'financier' as extract_name,
-        sum(case when _errors = '' then 1 else 0 end) as accepted_rows,
-        sum(case when _errors != '' then 1 else 0 end) as quarantined_contract_rows
+        cast(sum(case when _errors = '' then 1 else 0 end) as bigint) as accepted_rows,
+        cast(sum(case when _errors != '' then 1 else 0 end) as bigint) as quarantined_contract_rows
     from {{ ref('base_msz__financier_checked') }}
     group by _delivery_id
     union all
     select
         _delivery_id as delivery_id,
         'subtraject' as extract_name,
-        sum(case when _errors = '' then 1 else 0 end) as accepted_rows,
-        sum(case when _errors != '' then 1 else 0 end) as quarantined_contract_rows
+        cast(sum(case when _errors = '' then 1 else 0 end) as bigint) as accepted_rows,
+        cast(sum(case when _errors != '' then 1 else 0 end) as bigint) as quarantined_contract_rows
     from {{ ref('base_msz__subtraject_checked') }}
     group by _delivery_id
     union all
     select
         _delivery_id as delivery_id,
         'zorgactiviteit' as extract_name,
-        sum(case when _errors = '' then 1 else 0 end) as accepted_rows,
-        sum(case when _errors != '' then 1 else 0 end) as quarantined_contract_rows
+        cast(sum(case when _errors = '' then 1 else 0 end) as bigint) as accepted_rows,
+        cast(sum(case when _errors != '' then 1 else 0 end) as bigint) as quarantined_contract_rows
     from {{ ref('base_msz__zorgactiviteit_checked') }}
     group by _delivery_id
     union all
     select
         _delivery_id as delivery_id,
         'factuur' as extract_name,
-        sum(case when _errors = '' then 1 else 0 end) as accepted_rows,
-        sum(case when _errors != '' then 1 else 0 end) as quarantined_contract_rows
+        cast(sum(case when _errors = '' then 1 else 0 end) as bigint) as accepted_rows,
+        cast(sum(case when _errors != '' then 1 else 0 end) as bigint) as quarantined_contract_rows
     from {{ ref('base_msz__factuur_checked') }}
     group by _delivery_id
     union all
     select
         _delivery_id as delivery_id,
         'factuurregel' as extract_name,
-        sum(case when _errors = '' then 1 else 0 end) as accepted_rows,
-        sum(case when _errors != '' then 1 else 0 end) as quarantined_contract_rows
+        cast(sum(case when _errors = '' then 1 else 0 end) as bigint) as accepted_rows,
+        cast(sum(case when _errors != '' then 1 else 0 end) as bigint) as quarantined_contract_rows
     from {{ ref('base_msz__factuurregel_checked') }}
     group by _delivery_id
     union all
     select
         _delivery_id as delivery_id,
         'afspraak' as extract_name,
-        sum(case when _errors = '' then 1 else 0 end) as accepted_rows,
-        sum(case when _errors != '' then 1 else 0 end) as quarantined_contract_rows
+        cast(sum(case when _errors = '' then 1 else 0 end) as bigint) as accepted_rows,
+        cast(sum(case when _errors != '' then 1 else 0 end) as bigint) as quarantined_contract_rows
     from {{ ref('base_msz__afspraak_checked') }}
     group by _delivery_id
     union all
     select
         _delivery_id as delivery_id,
         'boekjaar' as extract_name,
-        sum(case when _errors = '' then 1 else 0 end) as accepted_rows,
-        sum(case when _errors != '' then 1 else 0 end) as quarantined_contract_rows
+        cast(sum(case when _errors = '' then 1 else 0 end) as bigint) as accepted_rows,
+        cast(sum(case when _errors != '' then 1 else 0 end) as bigint) as quarantined_contract_rows
     from {{ ref('base_msz__boekjaar_checked') }}
     group by _delivery_id
     union all
     select
         _delivery_id as delivery_id,
         'controle_totaal' as extract_name,
-        sum(case when _errors = '' then 1 else 0 end) as accepted_rows,
-        sum(case when _errors != '' then 1 else 0 end) as quarantined_contract_rows
+        cast(sum(case when _errors = '' then 1 else 0 end) as bigint) as accepted_rows,
+        cast(sum(case when _errors != '' then 1 else 0 end) as bigint) as quarantined_contract_rows
     from {{ ref('base_msz__controle_totaal_checked') }}
     group by _delivery_id
     union all
     select
         _delivery_id as delivery_id,
         'ggz_client' as extract_name,
-        sum(case when _errors = '' then 1 else 0 end) as accepted_rows,
-        sum(case when _errors != '' then 1 else 0 end) as quarantined_contract_rows
+        cast(sum(case when _errors = '' then 1 else 0 end) as bigint) as accepted_rows,
+        cast(sum(case when _errors != '' then 1 else 0 end) as bigint) as quarantined_contract_rows
     from {{ ref('base_ggz__client_checked') }}
     group by _delivery_id
     union all
     select
         _delivery_id as delivery_id,
         'ggz_dbc' as extract_name,
-        sum(case when _errors = '' then 1 else 0 end) as accepted_rows,
-        sum(case when _errors != '' then 1 else 0 end) as quarantined_contract_rows
+        cast(sum(case when _errors = '' then 1 else 0 end) as bigint) as accepted_rows,
+        cast(sum(case when _errors != '' then 1 else 0 end) as bigint) as quarantined_contract_rows
     from {{ ref('base_ggz__dbc_checked') }}
     group by _delivery_id
     union all
     select
         _delivery_id as delivery_id,
         'ggz_verblijf' as extract_name,
-        sum(case when _errors = '' then 1 else 0 end) as accepted_rows,
-        sum(case when _errors != '' then 1 else 0 end) as quarantined_contract_rows
+        cast(sum(case when _errors = '' then 1 else 0 end) as bigint) as accepted_rows,
+        cast(sum(case when _errors != '' then 1 else 0 end) as bigint) as quarantined_contract_rows
     from {{ ref('base_ggz__verblijf_checked') }}
     group by _delivery_id
     union all
     select
         _delivery_id as delivery_id,
         'ggz_verlof' as extract_name,
-        sum(case when _errors = '' then 1 else 0 end) as accepted_rows,
-        sum(case when _errors != '' then 1 else 0 end) as quarantined_contract_rows
+        cast(sum(case when _errors = '' then 1 else 0 end) as bigint) as accepted_rows,
+        cast(sum(case when _errors != '' then 1 else 0 end) as bigint) as quarantined_contract_rows
     from {{ ref('base_ggz__verlof_checked') }}
     group by _delivery_id
     union all
     select
         _delivery_id as delivery_id,
         'ggz_tijdschrijf' as extract_name,
-        sum(case when _errors = '' then 1 else 0 end) as accepted_rows,
-        sum(case when _errors != '' then 1 else 0 end) as quarantined_contract_rows
+        cast(sum(case when _errors = '' then 1 else 0 end) as bigint) as accepted_rows,
+        cast(sum(case when _errors != '' then 1 else 0 end) as bigint) as quarantined_contract_rows
     from {{ ref('base_ggz__tijdschrijf_checked') }}
     group by _delivery_id
     union all
     select
         _delivery_id as delivery_id,
         'zpm_zorgprestatie' as extract_name,
-        sum(case when _errors = '' then 1 else 0 end) as accepted_rows,
-        sum(case when _errors != '' then 1 else 0 end) as quarantined_contract_rows
+        cast(sum(case when _errors = '' then 1 else 0 end) as bigint) as accepted_rows,
+        cast(sum(case when _errors != '' then 1 else 0 end) as bigint) as quarantined_contract_rows
     from {{ ref('base_zpm__zorgprestatie_checked') }}
     group by _delivery_id
     union all
     select
         _delivery_id as delivery_id,
         'zpm_verblijfsdag' as extract_name,
-        sum(case when _errors = '' then 1 else 0 end) as accepted_rows,
-        sum(case when _errors != '' then 1 else 0 end) as quarantined_contract_rows
+        cast(sum(case when _errors = '' then 1 else 0 end) as bigint) as accepted_rows,
+        cast(sum(case when _errors != '' then 1 else 0 end) as bigint) as quarantined_contract_rows
     from {{ ref('base_zpm__verblijfsdag_checked') }}
     group by _delivery_id
 )

@@ -138,9 +138,9 @@ final as (
         g.waarde_warehouse,
         g.waarde_instelling,
         cast(g.verschil as decimal(18, 2)) as verschil,
-        cast(g.verschil_aandeel as double) as verschil_aandeel,
-        cast(g.drempel_waarschuwing as double) as drempel_waarschuwing,
-        cast(g.drempel_afwijking as double) as drempel_afwijking,
+        cast(g.verschil_aandeel as double precision) as verschil_aandeel,
+        cast(g.drempel_waarschuwing as double precision) as drempel_waarschuwing,
+        cast(g.drempel_afwijking as double precision) as drempel_afwijking,
         case
             when coalesce(g.waarde_instelling, 0) = 0 and coalesce(g.waarde_warehouse, 0) = 0 then 'ok'
             when coalesce(g.waarde_instelling, 0) = 0 then 'afwijking'

@@ -1,0 +1,116 @@
+"""PostgreSQL (issue 9): the same project, on the same deliveries, builds on PostgreSQL with every dbt test passing,
+and its marts equal the DuckDB warehouse's row for row.
+
+A local server is installed from Debian's packages when missing, started on loopback in a folder of its own and
+stopped afterwards (normenkader.postgres); the raw layer of the session warehouse is copied into it, and
+`dbt build --target demo_postgres` runs the whole project there (models, seeds, unit tests, data tests)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import socket
+import tempfile
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from normenkader import PROJECT_ROOT, postgres
+from normenkader.compare import _rows, compare_with_postgres
+from normenkader.warehouse import run_dbt
+
+TARGET_PATH = "target/postgres"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def pg(warehouse):
+    """A started server holding the warehouse's raw layer and the project built on it; its settings."""
+    datadir = Path(tempfile.mkdtemp(prefix="normenkader-pg-"))
+    settings = postgres.Settings(port=_free_port())
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("NORMENKADER_PG_PORT", str(settings.port))
+        mp.setenv("NORMENKADER_PG_HOST", settings.host)
+        mp.setenv("NORMENKADER_PG_USER", settings.user)
+        mp.setenv("NORMENKADER_PG_DBNAME", settings.dbname)
+        try:
+            postgres.start(datadir, settings, echo=lambda *a: None)
+            postgres.sync_raw(warehouse.db, settings, echo=lambda *a: None)
+            run_dbt(["build", "--target", "demo_postgres", "--target-path", TARGET_PATH, "--quiet"], warehouse.db)
+            yield settings
+        finally:
+            postgres.stop(datadir)
+            shutil.rmtree(datadir, ignore_errors=True)
+
+
+def test_the_raw_layer_arrives_in_postgres_unchanged(pg, warehouse):
+    with duckdb.connect(str(warehouse.db), read_only=True) as duck, pg.connect() as con, con.cursor() as cur:
+        tables = [t for (t,) in duck.execute("select table_name from information_schema.tables "
+                                             "where table_schema = 'raw' order by 1").fetchall()]
+        assert {"patient", "factuurregel", "ggz_dbc", "load_audit", "load_rejects"} <= set(tables)
+        for table in tables:
+            sql = f'select * from raw."{table}"'
+            left, right = _rows(duck.cursor(), sql), _rows(cur, sql)
+            assert left == right, f"raw.{table}: {sum((left - right).values())} rows differ"
+        cur.execute("select count(*) from raw.financier where uzovi is null")  # missing values stay missing
+        assert cur.fetchone()[0] == duck.execute("select count(*) from raw.financier where uzovi is null"
+                                                 ).fetchone()[0] > 0
+
+
+def test_the_copy_keeps_empty_text_quotes_and_types_apart(pg, tmp_path):
+    db = tmp_path / "copy_probe.duckdb"
+    with duckdb.connect(str(db)) as con:
+        con.execute("create schema probe")
+        con.execute("""create table probe.t as select * from (values
+            (1, '', date '2024-02-29', timestamp '2025-03-01 06:30:00', 7::bigint),
+            (2, null, null, null, null),
+            (3, 'a "quoted" | piped, text', date '1900-01-01', timestamp '2025-03-02 00:00:00.123456', -1::bigint)
+            ) as v(id, txt, d, ts, n)""")
+        expected = con.execute("select * from probe.t order by id").fetchall()
+    assert postgres.sync_raw(db, pg, schema="probe", echo=lambda *a: None) == {"t": 3}
+    with pg.connect() as con, con.cursor() as cur:
+        cur.execute("select * from probe.t order by id")
+        assert cur.fetchall() == expected
+        cur.execute("drop schema probe cascade")
+
+def test_every_model_and_test_passes_on_postgres(pg, warehouse):
+    results = json.loads((PROJECT_ROOT / TARGET_PATH / "run_results.json").read_text())["results"]
+    statuses = {}
+    for r in results:
+        kind = r["unique_id"].split(".")[0]
+        statuses.setdefault(kind, {}).setdefault(r["status"], 0)
+        statuses[kind][r["status"]] += 1
+    assert set(statuses["model"]) == {"success"}, statuses
+    assert set(statuses["test"]) == {"pass"}, statuses  # data tests: no warning, no failure
+    assert set(statuses["unit_test"]) == {"pass"}, statuses
+    assert statuses["model"]["success"] >= 90 and statuses["test"]["pass"] >= 400
+
+
+def test_postgres_marts_equal_the_duckdb_marts(pg, warehouse):
+    with pg.connect() as con:
+        counts, differences = compare_with_postgres(warehouse.db, con)
+    assert differences == {}
+    assert len(counts) >= 20
+    assert counts["normen.fct_norm_bevindingen"] > 0 and counts["var.rpt_var_parameters"] > 0
+
+
+def test_the_comparison_reports_a_changed_amount(pg, warehouse):
+    # a comparison that cannot fail proves nothing: one finding's impact off by one cent must show
+    con = pg.connect()
+    try:
+        with con.cursor() as cur:
+            cur.execute("""update normen.fct_norm_bevindingen set financiele_impact = financiele_impact + 0.01
+                where bevinding_id = (select min(bevinding_id) from normen.fct_norm_bevindingen)""")
+            assert cur.rowcount == 1
+        _, differences = compare_with_postgres(warehouse.db, con)
+    finally:
+        con.rollback()
+        con.close()
+    assert list(differences) == ["normen.fct_norm_bevindingen"]
+    assert "1 rows only in DuckDB" in differences["normen.fct_norm_bevindingen"]
