@@ -6,7 +6,10 @@ Each stage runs as its own process so its peak memory (ru_maxrss from wait4) is 
 - floor: one DuckDB query that reads every extract of the scale's deliveries once and aggregates every column;
 - fixed cost: `dbt build` on an empty delivery (every file header only), i.e. dbt's start-up and the per-model and
   per-test overhead; the data-dependent cost of a scale is its build time minus the fixed cost (issue 9);
-- daily build: the next day's change delivery loaded into the same warehouse and `dbt build` run again.
+- daily build: the next day's change delivery loaded into the same warehouse and `dbt build` run again;
+- PostgreSQL: the same scale's raw layer copied into a fresh database of a local server (normenkader.postgres) and
+  `dbt build --target demo_postgres` run there; its marts are compared with DuckDB's. The peak memory of that
+  stage is dbt's own process: the server's memory is not in it.
 """
 
 from __future__ import annotations
@@ -24,7 +27,7 @@ from pathlib import Path
 
 import duckdb
 
-from normenkader import PROJECT_ROOT
+from normenkader import PROJECT_ROOT, postgres
 from normenkader.warehouse import dbt_env
 
 BENCH_DOC = PROJECT_ROOT / "docs" / "benchmarks.md"
@@ -106,7 +109,29 @@ def machine() -> str:
             f"Python {platform.python_version()}, DuckDB {duckdb.__version__}")
 
 
-def bench_scale(scale: float, workdir: Path, seed: int = 42) -> tuple[list[Stage], list[tuple[str, float]]]:
+def bench_postgres(db: Path, rows: int, pg: postgres.Settings) -> tuple[list[Stage], int]:
+    """Copy db's raw layer into a fresh PostgreSQL database and build the project there; the stages and the number
+    of mart tables that differ from DuckDB's."""
+    from normenkader.compare import compare_with_postgres
+
+    bin_dir = Path(sys.executable).parent
+    env = {**dbt_env(db), "NORMENKADER_PG_HOST": pg.host, "NORMENKADER_PG_PORT": str(pg.port),
+           "NORMENKADER_PG_USER": pg.user, "NORMENKADER_PG_DBNAME": pg.dbname}
+    postgres.recreate_database(pg)
+    s_sync, m_sync = _run([str(bin_dir / "normenkader"), "postgres", "sync", "--db", str(db)], env)
+    s, m = _run([str(bin_dir / "dbt"), "build", "--target", "demo_postgres", "--target-path", "target/postgres",
+                 "--quiet"], env)
+    con = pg.connect()
+    try:
+        _, differences = compare_with_postgres(db, con)
+    finally:
+        con.close()
+    return [Stage("postgres: copy raw", s_sync, m_sync, rows), Stage("postgres: dbt build", s, m, rows)], \
+        len(differences)
+
+
+def bench_scale(scale: float, workdir: Path, seed: int = 42, pg: postgres.Settings | None = None
+                ) -> tuple[list[Stage], list[tuple[str, float]], int | None]:
     bin_dir = Path(sys.executable).parent
     root, db = workdir / f"scale-{scale}", workdir / f"scale-{scale}.duckdb"
     shutil.rmtree(root, ignore_errors=True)
@@ -128,6 +153,10 @@ def bench_scale(scale: float, workdir: Path, seed: int = 42) -> tuple[list[Stage
     results = json.loads((PROJECT_ROOT / "target" / "run_results.json").read_text())
     slowest = sorted(((r["unique_id"].split(".")[-1], r["execution_time"]) for r in results["results"]
                       if r["unique_id"].startswith("model.")), key=lambda x: -x[1])[:5]
+    differing = None
+    if pg is not None:
+        pg_stages, differing = bench_postgres(db, rows, pg)
+        stages += pg_stages
     # the next night: the change delivery of the following day, loaded and built (incremental staging)
     changes = workdir / f"scale-{scale}-daily"
     change_rows = _change_delivery(scale, seed, root, changes)
@@ -135,7 +164,7 @@ def bench_scale(scale: float, workdir: Path, seed: int = 42) -> tuple[list[Stage
         _run([cli, "load", "--root", str(folder), "--db", str(db)], env)
     s, m = _run([str(bin_dir / "dbt"), "build", "--quiet"], env)
     stages.append(Stage("daily dbt build", s, m, change_rows))
-    return stages, slowest
+    return stages, slowest, differing
 
 
 def _change_delivery(scale: float, seed: int, root: Path, out: Path) -> int:
@@ -175,17 +204,28 @@ def _backtest(db: Path, scale: float) -> list[str]:
     return [*out, ""]
 
 
-def run_bench(scales: list[float], workdir: Path, echo=print) -> str:
+def run_bench(scales: list[float], workdir: Path, echo=print, with_postgres: bool = True) -> str:
     workdir.mkdir(parents=True, exist_ok=True)
+    pg = postgres.start(workdir / "postgres", echo=echo) if with_postgres else None
+    try:
+        return _run_bench(scales, workdir, echo, pg)
+    finally:
+        if pg is not None:
+            postgres.stop(workdir / "postgres")
+
+
+def _run_bench(scales: list[float], workdir: Path, echo, pg: postgres.Settings | None) -> str:
     lines = [f"## {datetime.now(UTC):%Y-%m-%d %H:%M} UTC", "", f"Machine: {machine()}", "",
              "| scale | stage | seconds | source rows | rows/s | peak memory (MiB) |", "|---|---|---|---|---|---|"]
     slow_lines, backtest, points = [], [], []
     daily = ["| scale | full dbt build (s) | change rows next day | daily dbt build (s) | daily / full |",
              "|---|---|---|---|---|"]
+    engines = ["| scale | DuckDB dbt build (s) | PostgreSQL copy raw (s) | PostgreSQL dbt build (s) | PostgreSQL / "
+               "DuckDB | mart tables differing |", "|---|---|---|---|---|---|"]
     fixed = None
     for scale in scales:
         echo(f"scale {scale} ...")
-        stages, slowest = bench_scale(scale, workdir)
+        stages, slowest, differing = bench_scale(scale, workdir, pg=pg)
         if fixed is None:
             fixed = fixed_cost(workdir, workdir / f"scale-{scale}")
             echo(f"  fixed cost (dbt build, empty delivery) {fixed[0]:.1f}s")
@@ -200,11 +240,17 @@ def run_bench(scales: list[float], workdir: Path, echo=print) -> str:
         daily.append(f"| {scale} | {by['dbt build'].seconds:.1f} | {by['daily dbt build'].rows:,} | "
                      f"{by['daily dbt build'].seconds:.1f} | "
                      f"{by['daily dbt build'].seconds / by['dbt build'].seconds:.0%} |")
+        if pg is not None:
+            duck, copy, build = by["dbt build"], by["postgres: copy raw"], by["postgres: dbt build"]
+            engines.append(f"| {scale} | {duck.seconds:.1f} | {copy.seconds:.1f} | {build.seconds:.1f} | "
+                           f"{build.seconds / duck.seconds:.1f} | {differing} |")
         slow_lines.append(f"- scale {scale}: " + ", ".join(f"{n} {t:.1f}s" for n, t in slowest))
     lines += ["", f"Fixed cost (dbt build on an empty delivery: start-up, per-model and per-test overhead): "
               f"{fixed[0]:.1f} s, peak {fixed[1]:,.0f} MiB.", "", *_ratios(points, fixed[0]),
               "", "The next night: the following day's change delivery loaded and built (incremental staging; "
               "target daily <= 10% of full):", "", *daily,
+              *(["", "The same scale on PostgreSQL (local server, fresh database; marts compared with DuckDB's):", "",
+                 *engines] if pg is not None else []),
               "", "Slowest models (dbt run_results.json):", *slow_lines, "", *backtest]
     plot = BENCH_DOC.with_name("benchmarks-scale.svg")
     plot.write_text(svg_plot(points, fixed[0]))

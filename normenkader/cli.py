@@ -54,6 +54,7 @@ def main(argv: list[str] | None = None) -> int:
     bn = sub.add_parser("bench", help="time generation, load and dbt build; append figures to docs/benchmarks.md")
     bn.add_argument("--scales", type=float, nargs="+", default=[0.1, 1.0])
     bn.add_argument("--workdir", type=Path, default=Path("data/bench"))
+    bn.add_argument("--no-postgres", action="store_true", help="leave out the PostgreSQL build of each scale")
     args = p.parse_args(argv)
 
     if args.cmd == "generate":
@@ -101,7 +102,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.cmd == "bench":
         from normenkader.bench import run_bench
 
-        run_bench(args.scales, args.workdir)
+        run_bench(args.scales, args.workdir, with_postgres=not args.no_postgres)
         return 0
     if args.cmd == "postgres":
         from normenkader import postgres

@@ -139,6 +139,18 @@ def start(datadir: Path = DEFAULT_DATADIR, settings: Settings | None = None, ech
     return settings
 
 
+def recreate_database(settings: Settings) -> None:
+    """Drop and create the settings' database: a build from nothing (the benchmark's fresh warehouse)."""
+    con = settings.connect("postgres")
+    con.autocommit = True
+    try:
+        with con.cursor() as cur:
+            cur.execute(f'drop database if exists "{settings.dbname}" with (force)')
+            cur.execute(f'create database "{settings.dbname}"')
+    finally:
+        con.close()
+
+
 def _wait(settings: Settings, seconds: float = 30) -> None:
     import psycopg2
 
