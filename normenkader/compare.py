@@ -20,7 +20,7 @@ VOLATILE = ("built_at",)  # the time of the build: differs between any two build
 PRECISION = 8  # decimal places for values one engine computes in floating point
 
 
-def _value(v):
+def comparable(v):
     if isinstance(v, float):
         v = Decimal(repr(v))
     if isinstance(v, Decimal):
@@ -30,9 +30,9 @@ def _value(v):
     return v
 
 
-def _rows(cursor, sql: str) -> Counter:
+def row_multiset(cursor, sql: str) -> Counter:
     cursor.execute(sql)
-    return Counter(tuple(_value(v) for v in row) for row in cursor.fetchall())
+    return Counter(tuple(comparable(v) for v in row) for row in cursor.fetchall())
 
 
 def mart_tables(con: duckdb.DuckDBPyConnection) -> dict[str, list[str]]:
@@ -65,9 +65,9 @@ def compare_with_postgres(db_path: Path, pg_connection) -> tuple[dict[str, int],
         for table, columns in tables.items():
             schema, name = table.split(".")
             sql = f'select {", ".join(chr(34) + c + chr(34) for c in columns)} from "{schema}"."{name}"'
-            left = _rows(duck.cursor(), sql)
+            left = row_multiset(duck.cursor(), sql)
             try:
-                right = _rows(pg, sql)
+                right = row_multiset(pg, sql)
             except Exception as exc:  # noqa: BLE001 - a missing table or column is reported, not raised
                 pg.connection.rollback()
                 differences[table] = f"not readable in PostgreSQL: {str(exc).strip().splitlines()[0]}"

@@ -17,7 +17,7 @@ SHEETS = {
         where institution = ? order by boekjaar, jaarlaag, uzovi, segment, producttype""",
     "Aansluiting": """select institution, peildatum, stap, meting, boekjaar, jaarlaag, uzovi, producttype, maat,
         waarde_warehouse, waarde_instelling, verschil, verschil_aandeel, status from massa.rpt_massa_aansluiting
-        where institution = ? order by stap, boekjaar, jaarlaag, uzovi, producttype, maat""",
+        where institution = ? order by stap, meting, boekjaar, jaarlaag, uzovi, producttype, maat""",
     "Massa A en B": """select institution, peildatum, boekjaar, massa_a, massa_b, aandeel_b, max_aandeel_b
         from massa.rpt_massa_ab where institution = ? order by boekjaar""",
 }

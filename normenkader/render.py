@@ -42,14 +42,13 @@ def _staging_column(e: Extract, c) -> dict:
     tests: list = []
     if not c.nullable:
         tests.append("not_null")
-    if e.key == (c.name,):
-        tests.append("unique")
     if c.codes:
         tests.append({"accepted_values": {"arguments": {"values": list(c.codes)}}})
     if c.references:
         target, field = c.references.split(".")
-        tests.append({"relationships": {
-            "arguments": {"to": f"ref('{load_contract().by_name(target).staging_model}')", "field": field},
+        tests.append({"nk_relationship": {
+            "arguments": {"to": f"ref('{load_contract().by_name(target).staging_model}')", "field": field,
+                          "institution": "_institution"},
             "config": {"severity": "warn"}}})
     if tests:
         col["data_tests"] = tests
@@ -62,7 +61,8 @@ def staging_yaml(contract: Contract, source: str) -> str:
     models = []
     for e in (x for x in contract.extracts if x.source == source):
         load_cols = [{"name": n, "description": d} for n, d in LOAD_COLUMN_DOCS]
-        key_test = [] if len(e.key) <= 1 else [{"nk_unique_key": {"arguments": {"columns": list(e.key)}}}]
+        # keys are unique per institution: a warehouse of several institutions holds the same numbers twice
+        key_test = [{"nk_unique_key": {"arguments": {"columns": ["_institution", *e.key]}}}]
         contract_cols = [
             {"name": f"{c.name}_pseudoniem" if c.pii else c.name,
              "description": "{{ doc('bsn_pseudoniem') }}" if c.pii else c.description}

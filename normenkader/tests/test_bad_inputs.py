@@ -95,5 +95,5 @@ def test_every_row_is_accepted_or_quarantined_with_its_reason(bad):
 def test_the_build_warns_on_the_credit_without_original_and_the_orphan(bad):
     *_, proc = bad
     assert "stg_msz__factuurregel_credit_noemt_origineel" in proc.stdout
-    assert "relationships_stg_msz__factuur_patient_id" in proc.stdout
+    assert "nk_relationship_stg_msz__factuur_patient_id" in proc.stdout
     assert proc.returncode == 0

@@ -97,4 +97,4 @@ def test_the_good_rows_are_staged(corrupted):
 def test_the_build_reports_orphans_as_warnings(corrupted):
     *_, proc = corrupted
     # the quarantined subtraject leaves its activities without a parent: flagged, not silently dropped
-    assert "WARN" in proc.stdout and "relationships_stg_msz__zorgactiviteit_subtraject_id" in proc.stdout
+    assert "WARN" in proc.stdout and "nk_relationship_stg_msz__zorgactiviteit_subtraject_id" in proc.stdout

@@ -17,7 +17,7 @@ import duckdb
 import pytest
 
 from normenkader import PROJECT_ROOT, postgres
-from normenkader.compare import _rows, compare_with_postgres
+from normenkader.compare import compare_with_postgres, row_multiset
 from normenkader.warehouse import run_dbt
 
 TARGET_PATH = "target/postgres"
@@ -56,7 +56,7 @@ def test_the_raw_layer_arrives_in_postgres_unchanged(pg, warehouse):
         assert {"patient", "factuurregel", "ggz_dbc", "load_audit", "load_rejects"} <= set(tables)
         for table in tables:
             sql = f'select * from raw."{table}"'
-            left, right = _rows(duck.cursor(), sql), _rows(cur, sql)
+            left, right = row_multiset(duck.cursor(), sql), row_multiset(cur, sql)
             assert left == right, f"raw.{table}: {sum((left - right).values())} rows differ"
         cur.execute("select count(*) from raw.financier where uzovi is null")  # missing values stay missing
         assert cur.fetchone()[0] == duck.execute("select count(*) from raw.financier where uzovi is null"
