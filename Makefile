@@ -80,7 +80,7 @@ test-warehouse: venv
 
 pytest: venv
 	NORMENKADER_TEST_DB=$(CI_DIR)/normenkader.duckdb NORMENKADER_TEST_DELIVERIES=$(CI_DIR)/deliveries \
-		$(BIN)/pytest
+		$(BIN)/pytest -n 2 --dist loadfile
 
 ## test-engines: only the engine comparison (part of `make test`): PostgreSQL builds the CI warehouse's deliveries
 ## with every dbt test passing and the same marts as DuckDB

@@ -90,10 +90,11 @@ def test_pseudonym_is_keyed(warehouse):
     assert pseudonym == hashlib.sha256(f"normenkader-demo-key-not-for-real-data|{bsn}".encode()).hexdigest()
 
 
-def test_real_target_without_key_fails_clearly(warehouse, monkeypatch):
+def test_real_target_without_key_fails_clearly(tmp_path, monkeypatch):
     monkeypatch.delenv("NORMENKADER_PSEUDONYM_KEY", raising=False)
-    proc = run_dbt(["compile", "--target", "duckdb", "--select", "base_msz__patient_checked"], warehouse.db,
-                   check=False)
+    # a database of its own: compiling may open it for writing, which the shared warehouse must not be
+    proc = run_dbt(["compile", "--target", "duckdb", "--select", "base_msz__patient_checked"],
+                   tmp_path / "real.duckdb", check=False)
     assert proc.returncode != 0
     assert "NORMENKADER_PSEUDONYM_KEY is not set" in proc.stdout
 
