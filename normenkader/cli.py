@@ -1,4 +1,4 @@
-"""Command line: `normenkader generate | load | validate | contract | export | postgres | bench`."""
+"""Command line: `normenkader generate | load | validate | contract | export | postgres | spark | bench`."""
 
 from __future__ import annotations
 
@@ -51,6 +51,14 @@ def main(argv: list[str] | None = None) -> int:
     pg.add_argument("--db", type=Path, default=Path(DEFAULT_DB), help="sync, compare: the DuckDB warehouse")
     pg.add_argument("--datadir", type=Path, default=None, help="start/stop: the cluster's folder (default "
                     "NORMENKADER_PG_DATADIR or data/postgres)")
+    sp = sub.add_parser("spark", help="Spark (dbt-spark, session mode): `sync --db` writes the raw layer as parquet "
+                        "for it, `compare --db` compares its marts with the DuckDB warehouse")
+    sp.add_argument("action", choices=["sync", "compare"],
+                    help="compare: the marts of the Spark build against the DuckDB warehouse, row for row; exit 1 on "
+                    "a difference")
+    sp.add_argument("--db", type=Path, default=Path(DEFAULT_DB), help="the DuckDB warehouse")
+    sp.add_argument("--dir", type=Path, default=None, help="Spark's folder (default NORMENKADER_SPARK_DIR or "
+                    "data/spark)")
     bn = sub.add_parser("bench", help="time generation, load and dbt build; append figures to docs/benchmarks.md")
     bn.add_argument("--scales", type=float, nargs="+", default=[0.1, 1.0])
     bn.add_argument("--workdir", type=Path, default=Path("data/bench"))
@@ -119,20 +127,37 @@ def main(argv: list[str] | None = None) -> int:
                 from normenkader.compare import compare_with_postgres
 
                 counts, differences = compare_with_postgres(args.db, postgres.Settings.from_env().connect())
-                for table, what in differences.items():
-                    print(f"{table}: {what}")
-                print(f"compared {len(counts)} mart tables, {sum(counts.values()):,} rows: "
-                      f"{len(differences)} with differences")
-                return 1 if differences else 0
+                return _report_comparison(counts, differences)
         except postgres.PostgresError as exc:
             print(f"error: {exc}", file=sys.stderr)
             return 2
         return 0
+    if args.cmd == "spark":
+        from normenkader import spark
+
+        spark_dir = args.dir or spark.DEFAULT_DIR
+        try:
+            if args.action == "sync":
+                spark.ensure_java()
+                spark.sync_raw(args.db, spark_dir)
+                return 0
+            counts, differences = spark.compare_with_spark(args.db, spark_dir)
+        except spark.SparkError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 2
+        return _report_comparison(counts, differences)
     if args.cmd == "contract":
         from normenkader.render import render_all
 
         return render_all(check=args.check)
     return 1
+
+
+def _report_comparison(counts: dict[str, int], differences: dict[str, str]) -> int:
+    for table, what in differences.items():
+        print(f"{table}: {what}")
+    print(f"compared {len(counts)} mart tables, {sum(counts.values()):,} rows: {len(differences)} with differences")
+    return 1 if differences else 0
 
 
 if __name__ == "__main__":

@@ -1,10 +1,13 @@
-"""Compare the marts of two engines row for row: a DuckDB warehouse and the same project built on PostgreSQL.
+"""Compare the marts of two engines row for row: a DuckDB warehouse and the same project built on PostgreSQL or
+Spark.
 
 Every table of the mart schemas is read from both engines (the build stamps `built_at` left out) and compared as a
 multiset of rows. Values compare by what they mean, not by the engine's type: an integer year is the same whether
-one engine calls it bigint and the other numeric, and a fraction computed in floating point (DuckDB divides
-decimals in double precision, PostgreSQL in numeric) is compared to PRECISION decimal places. Text, dates,
-booleans and decimals with a declared scale (every amount in euros) compare exactly.
+one engine calls it bigint and the other numeric. Text, dates, booleans and amounts (decimals with at most two
+places: every amount in euros) compare exactly. A computed fraction or estimate (a float, or a decimal with more
+than two places, such as a prognose) compares to SIGNIFICANT significant digits: the engines compute it in
+different arithmetic (DuckDB divides decimals in double precision, PostgreSQL in exact numeric, Spark in decimals
+that give up scale past 38 digits), and the last of six decimals may differ (D-57).
 """
 
 from __future__ import annotations
@@ -17,16 +20,21 @@ import duckdb
 
 MART_SCHEMAS = ("kwaliteit", "massa", "normen", "var", "volume")
 VOLATILE = ("built_at",)  # the time of the build: differs between any two builds
-PRECISION = 8  # decimal places for values one engine computes in floating point
+SIGNIFICANT = 10  # significant digits of a computed fraction or estimate
 
 
 def comparable(v):
-    if isinstance(v, float):
+    computed = isinstance(v, float)
+    if computed:
         v = Decimal(repr(v))
     if isinstance(v, Decimal):
+        if not v.is_finite():
+            return str(v)
         if v == v.to_integral_value():
             return int(v)
-        return v.quantize(Decimal(1).scaleb(-PRECISION), rounding=ROUND_HALF_EVEN).normalize()
+        if computed or -v.as_tuple().exponent > 2:
+            v = v.quantize(Decimal(1).scaleb(v.adjusted() - SIGNIFICANT + 1), rounding=ROUND_HALF_EVEN)
+        return v.normalize()
     return v
 
 
@@ -51,31 +59,47 @@ def mart_tables(con: duckdb.DuckDBPyConnection) -> dict[str, list[str]]:
     return out
 
 
-def compare_with_postgres(db_path: Path, pg_connection) -> tuple[dict[str, int], dict[str, str]]:
-    """(rows per compared table, differences per table) between the DuckDB warehouse and a PostgreSQL database
-    built from the same deliveries. A table missing on one side is a difference."""
+def compare_marts(db_path: Path, engine: str, other_tables: set[str], read_other) -> tuple[dict[str, int],
+                                                                                   dict[str, str]]:
+    """(rows per compared table, differences per table) between the DuckDB warehouse and another engine's build of
+    the same deliveries: `other_tables` is what that engine holds (schema.table), `read_other(sql)` the row multiset
+    of a select there (raising when it cannot be read). A table missing on one side is a difference."""
     counts: dict[str, int] = {}
     differences: dict[str, str] = {}
-    with duckdb.connect(str(db_path), read_only=True) as duck, pg_connection.cursor() as pg:
+    with duckdb.connect(str(db_path), read_only=True) as duck:
         tables = mart_tables(duck)
-        pg.execute("select table_schema || '.' || table_name from information_schema.tables "
-                   "where table_schema = any(%s) and table_type = 'BASE TABLE'", [list(MART_SCHEMAS)])
-        for table in sorted({t for (t,) in pg.fetchall()} - set(tables)):
-            differences[table] = "only in PostgreSQL"
+        for table in sorted(other_tables - set(tables)):
+            differences[table] = f"only in {engine}"
         for table, columns in tables.items():
             schema, name = table.split(".")
             sql = f'select {", ".join(chr(34) + c + chr(34) for c in columns)} from "{schema}"."{name}"'
             left = row_multiset(duck.cursor(), sql)
             try:
-                right = row_multiset(pg, sql)
+                right = read_other(sql, table, columns)
             except Exception as exc:  # noqa: BLE001 - a missing table or column is reported, not raised
-                pg.connection.rollback()
-                differences[table] = f"not readable in PostgreSQL: {str(exc).strip().splitlines()[0]}"
+                differences[table] = f"not readable in {engine}: {str(exc).strip().splitlines()[0]}"
                 continue
             counts[table] = sum(left.values())
-            only_duck, only_pg = left - right, right - left
-            if only_duck or only_pg:
+            only_duck, only_other = left - right, right - left
+            if only_duck or only_other:
                 parts = [f"{sum(rows.values())} rows only in {side}: {list(rows)[:2]}"
-                         for side, rows in (("DuckDB", only_duck), ("PostgreSQL", only_pg)) if rows]
+                         for side, rows in (("DuckDB", only_duck), (engine, only_other)) if rows]
                 differences[table] = "; ".join(parts)
     return counts, differences
+
+
+def compare_with_postgres(db_path: Path, pg_connection) -> tuple[dict[str, int], dict[str, str]]:
+    """The marts of the DuckDB warehouse against a PostgreSQL database built from the same deliveries."""
+    with pg_connection.cursor() as pg:
+        pg.execute("select table_schema || '.' || table_name from information_schema.tables "
+                   "where table_schema = any(%s) and table_type = 'BASE TABLE'", [list(MART_SCHEMAS)])
+        other = {t for (t,) in pg.fetchall()}
+
+        def read(sql, table, columns):
+            try:
+                return row_multiset(pg, sql)
+            except Exception:
+                pg.connection.rollback()
+                raise
+
+        return compare_marts(db_path, "PostgreSQL", other, read)

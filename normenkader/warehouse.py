@@ -19,16 +19,18 @@ def dbt_env(db_path: Path) -> dict[str, str]:
     return {**os.environ, "NORMENKADER_DB": str(db_path), "DBT_PROFILES_DIR": str(PROJECT_ROOT / "profiles")}
 
 
-def run_dbt(args: list[str], db_path: Path, check: bool = True,
-            project_dir: Path = PROJECT_ROOT) -> subprocess.CompletedProcess:
+def run_dbt(args: list[str], db_path: Path, check: bool = True, project_dir: Path = PROJECT_ROOT,
+            executable: str | None = None) -> subprocess.CompletedProcess:
     """Run `dbt <args>` on the DuckDB file db_path with the project's profiles; output is captured. project_dir
-    runs a copy of the project (tests that change seeds). Under pytest-xdist each worker has its own target and
-    log folders, so parallel dbt runs do not overwrite each other's manifest or run results."""
+    runs a copy of the project (tests that change seeds); executable another venv's dbt (Spark's). Under
+    pytest-xdist each worker has its own target and log folders, so parallel dbt runs do not overwrite each other's
+    manifest or run results."""
     env = dbt_env(db_path)
     if worker := os.environ.get("PYTEST_XDIST_WORKER"):
         env.setdefault("DBT_TARGET_PATH", str(project_dir / "target" / f"pytest-{worker}"))
         env.setdefault("DBT_LOG_PATH", str(project_dir / "logs" / f"pytest-{worker}"))
-    proc = subprocess.run([dbt_executable(), *args], cwd=project_dir, env=env, capture_output=True, text=True)
+    proc = subprocess.run([executable or dbt_executable(), *args], cwd=project_dir, env=env, capture_output=True,
+                          text=True)
     if check and proc.returncode != 0:
         raise RuntimeError(
             f"dbt {' '.join(args)} failed ({proc.returncode}):\n{proc.stdout[-6000:]}{proc.stderr[-2000:]}")

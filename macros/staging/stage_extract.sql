@@ -42,6 +42,10 @@
 
 {#- The configuration of a checked or current model: incremental, replacing by `unique_key`. -#}
 {% macro incremental_staging(unique_key, pre_hook) -%}
+    {{ return(adapter.dispatch('incremental_staging', 'normenkader')(unique_key, pre_hook)) }}
+{%- endmacro %}
+
+{% macro default__incremental_staging(unique_key, pre_hook) -%}
     {{ config(
         materialized='incremental',
         incremental_strategy='delete+insert',
@@ -49,6 +53,12 @@
         on_schema_change='fail',
         pre_hook='{{ ' ~ pre_hook ~ '() }}'
     ) }}
+{%- endmacro %}
+
+{#- Spark's own tables (parquet) cannot delete rows: there the checked and current models are rebuilt whole. Delta
+    or Iceberg tables on a cluster would allow `merge` (docs/decisions.md D-57). -#}
+{% macro spark__incremental_staging(unique_key, pre_hook) -%}
+    {{ config(materialized='table') }}
 {%- endmacro %}
 
 {% macro check_extract(source_name, table_name) -%}
@@ -89,7 +99,7 @@ trimmed as (
         d.loaded_at as _loaded_at,
         d.soort = 'mutatie' as _in_mutatie_delivery
         {%- for name in node.columns %},
-        nullif(trim(r."{{ name }}"), '') as "{{ name }}"
+        nullif(trim(r.{{ nk_quote(name) }}), '') as {{ nk_quote(name) }}
         {%- endfor %}
     from raw as r
     inner join deliveries as d on r._delivery_id = d.delivery_id
@@ -99,12 +109,12 @@ typed as (
     select
         t.*
         {%- for name, col in node.columns.items() %},
-        {{ nk_try_cast('t."' ~ name ~ '"', col.data_type) }} as "{{ name }}__typed"
+        {{ nk_try_cast('t.' ~ nk_quote(name), col.data_type) }} as {{ nk_quote(name ~ '__typed') }}
         {%- endfor %},
         row_number() over (
-            partition by t._delivery_id{% for k in key %}, t."{{ k }}"{% endfor %} order by t._line
+            partition by t._delivery_id{% for k in key %}, t.{{ nk_quote(k) }}{% endfor %} order by t._line
         ) as _key_occurrence,
-        min(t._line) over (partition by t._delivery_id{% for k in key %}, t."{{ k }}"{% endfor %}) as _key_first_line
+        min(t._line) over (partition by t._delivery_id{% for k in key %}, t.{{ nk_quote(k) }}{% endfor %}) as _key_first_line
     from trimmed as t
 ),
 
@@ -114,14 +124,14 @@ errors as (
         *
         {%- for name, col in node.columns.items() %},
         {%- if name in key %}
-        {{ column_error(name, col) }} as "{{ name }}__error"
+        {{ column_error(name, col) }} as {{ nk_quote(name ~ '__error') }}
         {%- else %}
         -- a deletion (mutatie V) needs only its key
-        case when _mutatie = 'V' then null else {{ column_error(name, col) | indent(8) }} end as "{{ name }}__error"
+        case when _mutatie = 'V' then null else {{ column_error(name, col) | indent(8) }} end as {{ nk_quote(name ~ '__error') }}
         {%- endif %}
         {%- endfor %},
         case when _key_occurrence > 1
-            then 'duplicate key {{ key | join(", ") }} (first at line ' || cast(_key_first_line as varchar) || ')'
+            then 'duplicate key {{ key | join(", ") }} (first at line ' || cast(_key_first_line as {{ dbt.type_string() }}) || ')'
         end as _key__error,
         case
             when _mutatie is not null and _mutatie not in ('N', 'W', 'V')
@@ -137,14 +147,14 @@ checked as (
         *,
         concat_ws('; '
             {%- for name in node.columns %},
-            "{{ name }}__error"
+            {{ nk_quote(name ~ '__error') }}
             {%- endfor %},
             _key__error,
             _mutatie__error
         ) as _errors,
         concat_ws(', '
             {%- for name in node.columns %},
-            case when "{{ name }}__error" is not null then '{{ name }}' end
+            case when {{ nk_quote(name ~ '__error') }} is not null then '{{ name }}' end
             {%- endfor %},
             case when _key__error is not null then '{{ key | join(", ") }}' end,
             case when _mutatie__error is not null then 'mutatie' end
@@ -157,9 +167,9 @@ select
     _loaded_at
     {%- for name, col in node.columns.items() %},
     {%- if contract_meta(col).get('pii') %}
-    {{ pseudonymise('"' ~ name ~ '"') }} as "{{ staged_name(name, col) }}"
+    {{ pseudonymise(nk_quote(name)) }} as {{ nk_quote(staged_name(name, col)) }}
     {%- else %}
-    "{{ name }}__typed" as "{{ name }}"
+    {{ nk_quote(name ~ '__typed') }} as {{ nk_quote(name) }}
     {%- endif %}
     {%- endfor %},
     _errors,
@@ -180,7 +190,7 @@ from checked
 {#- The natural key of a row as one text, within its institution; a missing key part is '~' (never a code). -#}
 {% macro record_key(key, prefix='') -%}
     {{ prefix }}_institution
-    {%- for k in key %} || '|' || coalesce(cast({{ prefix }}"{{ k }}" as {{ dbt.type_string() }}), '~'){% endfor %}
+    {%- for k in key %} || '|' || coalesce(cast({{ prefix }}{{ nk_quote(k) }} as {{ dbt.type_string() }}), '~'){% endfor %}
 {%- endmacro %}
 
 {#- The institutions whose current rows a build keeps and extends: those whose applied deliveries are all still in
@@ -271,7 +281,7 @@ select
     coalesce(_mutatie, '') = 'V' as _is_deleted,
     cast({{ dbt.current_timestamp() }} as {{ dbt.type_timestamp() }}) as _applied_at
     {%- for name, col in node.columns.items() %},
-    "{{ staged_name(name, col) }}"
+    {{ nk_quote(staged_name(name, col)) }}
     {%- endfor %}
 from versions
 where _recency = 1
@@ -281,8 +291,8 @@ where _recency = 1
 {# The reason a column of a row breaks the contract, or NULL. Personal identifiers are never echoed. #}
 {% macro column_error(name, col) -%}
     {%- set meta = contract_meta(col) -%}
-    {%- set raw = '"' ~ name ~ '"' -%}
-    {%- set typed = '"' ~ name ~ '__typed"' -%}
+    {%- set raw = nk_quote(name) -%}
+    {%- set typed = nk_quote(name ~ '__typed') -%}
     {%- set shown = "'<pii>'" if meta.get('pii') else "'\"' || " ~ raw ~ " || '\"'" -%}
     case
         {%- if not meta.get('nullable', false) %}
@@ -332,7 +342,7 @@ select
     r._file,
     r._line
     {%- for name, col in node.columns.items() %},
-    r."{{ staged_name(name, col) }}"
+    r.{{ nk_quote(staged_name(name, col)) }}
     {%- endfor %}
 from {{ current }} as r
 inner join {{ selected }} as d on r._institution = d.institution

@@ -15,7 +15,18 @@
     {%- endif -%}
 {%- endmacro %}
 
+{#- PostgreSQL has no try_cast and Spark's cast truncates '1.5' to 1 and reads '2024-1-5' as a date: there a pattern
+    decides what is readable, and what matches is cast (Spark: try_cast, NULL for an impossible date such as
+    2024-02-30). -#}
 {% macro postgres__nk_try_cast(expr, contract_type) -%}
+    {{ nk_try_cast_by_pattern(expr, contract_type, 'cast') }}
+{%- endmacro %}
+
+{% macro spark__nk_try_cast(expr, contract_type) -%}
+    {{ nk_try_cast_by_pattern(expr, contract_type, 'try_cast') }}
+{%- endmacro %}
+
+{% macro nk_try_cast_by_pattern(expr, contract_type, cast_function) -%}
     {%- set patterns = {
         'integer': '^-?[0-9]{1,18}$',
         'decimal': '^-?[0-9]{1,12}(\\.[0-9]{1,2})?$',
@@ -25,12 +36,13 @@
     {%- elif contract_type == 'text' -%}
         {{ expr }}
     {%- else -%}
-        case when {{ expr }} ~ '{{ patterns[contract_type] }}' then cast({{ expr }} as {{ nk_sql_type(contract_type) }}) end
+        case when {{ nk_regex_match(expr, patterns[contract_type]) }}
+            then {{ cast_function }}({{ expr }} as {{ nk_sql_type(contract_type) }}) end
     {%- endif -%}
 {%- endmacro %}
 
 {% macro nk_sql_type(contract_type) -%}
-    {{ {'text': 'varchar', 'integer': 'bigint', 'decimal': 'decimal(14, 2)', 'date': 'date',
+    {{ {'text': dbt.type_string(), 'integer': 'bigint', 'decimal': 'decimal(14, 2)', 'date': 'date',
         'boolean': 'boolean'}[contract_type] }}
 {%- endmacro %}
 
@@ -47,6 +59,11 @@
     ({{ expr }} ~ '{{ pattern }}')
 {%- endmacro %}
 
+{#- A Spark string literal reads a backslash as an escape: each one of the pattern is doubled. -#}
+{% macro spark__nk_regex_match(expr, pattern) -%}
+    ({{ expr }} rlike '{{ pattern | replace("\\", "\\\\") }}')
+{%- endmacro %}
+
 {# Hex SHA-256 of a text. #}
 {% macro nk_sha256(expr) -%}
     {{ return(adapter.dispatch('nk_sha256', 'normenkader')(expr)) }}
@@ -58,4 +75,26 @@
 
 {% macro postgres__nk_sha256(expr) -%}
     encode(sha256(convert_to({{ expr }}, 'UTF8')), 'hex')
+{%- endmacro %}
+
+{% macro spark__nk_sha256(expr) -%}
+    sha2({{ expr }}, 256)
+{%- endmacro %}
+
+{#- An identifier as the engine quotes it (Spark: backticks; a double-quoted name is a text there). -#}
+{% macro nk_quote(name) -%}
+    {{ adapter.quote(name) }}
+{%- endmacro %}
+
+{# A binary floating point number (DuckDB's and PostgreSQL's `double precision`, Spark's `double`). #}
+{% macro nk_type_double() -%}
+    {{ return(adapter.dispatch('nk_type_double', 'normenkader')()) }}
+{%- endmacro %}
+
+{% macro default__nk_type_double() -%}
+    double precision
+{%- endmacro %}
+
+{% macro spark__nk_type_double() -%}
+    double
 {%- endmacro %}

@@ -42,7 +42,7 @@ unioned as (
         v.datum,
         'VERBLIJF-' || v.verblijf_categorie as prestatiecode,
         'stay_day' as prestatie_soort,
-        cast(null as varchar) as setting,
+        cast(null as {{ dbt.type_string() }}) as setting,
         v.bedrag,
         cast(null as bigint) as direct_minuten,
         v.is_wvggz,

@@ -78,10 +78,12 @@ select
     o.is_gefactureerd,
     -- an early close is worth the follow-ups it created (D-35); without them it is a registration finding
     cast(coalesce(v.vervolg_gefactureerd_bedrag, 0) as decimal(18, 2)) as financiele_impact,
-    'Einddatum subtraject wijzigen naar ' || cast(o.verplichte_einddatum as varchar)
+    'Einddatum subtraject wijzigen naar ' || cast(o.verplichte_einddatum as {{ dbt.type_string() }})
     || case
         when v.aantal_vervolgsubtrajecten > 0
-            then '; ' || cast(v.aantal_vervolgsubtrajecten as varchar) || ' vervolgsubtraject(en) vervallen'
+            then
+                '; ' || cast(v.aantal_vervolgsubtrajecten as {{ dbt.type_string() }})
+                || ' vervolgsubtraject(en) vervallen'
         else ''
     end as voorgestelde_correctie
 from onder_regel as o

@@ -28,15 +28,16 @@ cf_rij as (
     select
         c.*,
         'beheer_var_categorie_financier (' || c.institution || ', ' || c.uzovi || ', '
-        || cast(c.jaar as varchar) || ', ' || c.var_categorie || '): ' as rij
+        || cast(c.jaar as {{ dbt.type_string() }}) || ', ' || c.var_categorie || '): ' as rij
     from categorie_financier as c
 ),
 
 af_rij as (
     select
         a.*,
-        'beheer_var_afspraak (' || a.institution || ', ' || a.uzovi || ', ' || cast(a.jaar as varchar) || ', '
-        || a.parameter || ' = ' || cast(a.waarde as varchar) || '): ' as rij
+        'beheer_var_afspraak (' || a.institution || ', ' || a.uzovi || ', '
+        || cast(a.jaar as {{ dbt.type_string() }}) || ', '
+        || a.parameter || ' = ' || cast(a.waarde as {{ dbt.type_string() }}) || '): ' as rij
     from afspraken as a
 ),
 
@@ -56,7 +57,7 @@ fouten as (
     inner join categorieen as k on c.var_categorie = k.var_categorie
     where k.status <> 'actief'
     union all
-    select c.rij || 'dubbel: de categorie staat ' || cast(count(*) as varchar) || ' keer aan' as melding
+    select c.rij || 'dubbel: de categorie staat ' || cast(count(*) as {{ dbt.type_string() }}) || ' keer aan' as melding
     from cf_rij as c
     group by c.rij
     having count(*) > 1
@@ -77,8 +78,8 @@ fouten as (
     where p.soort in ('niet_gebruikt', 'afgeleid')
     union all
     select
-        a.rij || 'waarde buiten bereik ' || cast(p.min_waarde as varchar) || ' .. '
-        || cast(p.max_waarde as varchar) || ' (' || p.eenheid || ')' as melding
+        a.rij || 'waarde buiten bereik ' || cast(p.min_waarde as {{ dbt.type_string() }}) || ' .. '
+        || cast(p.max_waarde as {{ dbt.type_string() }}) || ' (' || p.eenheid || ')' as melding
     from af_rij as a
     inner join parameters as p on a.parameter = p.parameter
     where a.waarde < p.min_waarde or a.waarde > p.max_waarde or a.waarde is null
@@ -97,7 +98,9 @@ fouten as (
                 and cp.parameter = a.parameter
         )
     union all
-    select a.rij || 'dubbel: ' || cast(count(*) as varchar) || ' afspraken voor dezelfde parameter' as melding
+    select
+        a.rij || 'dubbel: ' || cast(count(*) as {{ dbt.type_string() }})
+        || ' afspraken voor dezelfde parameter' as melding
     from af_rij as a
     group by a.institution, a.uzovi, a.jaar, a.parameter, a.rij
     having count(*) > 1

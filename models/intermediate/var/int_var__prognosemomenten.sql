@@ -22,16 +22,38 @@ momenten as (
         d.institution,
         'backtest' as soort,
         cast(
-            cast(extract(year from d.peildatum) - 1 as varchar) || '-' || right('0' || cast(m.maand as varchar), 2)
+            cast(extract(year from d.peildatum) - 1 as {{ dbt.type_string() }})
+            || '-' || right('0' || cast(m.maand as {{ dbt.type_string() }}), 2)
             || '-01' as date
         ) as prognosedatum
     from deliveries as d
     cross join maanden as m
+),
+
+afgekapt as (
+    select
+        institution,
+        soort,
+        prognosedatum,
+        cast({{ dbt.dateadd('day', -14, 'prognosedatum') }} as date) as afkapdatum
+    from momenten
+),
+
+jaren as (
+    select
+        *,
+        cast({{ dbt.dateadd('year', -1, 'afkapdatum') }} as date) as afkapdatum_vorig_jaar,
+        cast(extract(year from afkapdatum) as bigint) as lopend_jaar,
+        cast(cast(extract(year from afkapdatum) as {{ dbt.type_string() }}) || '-01-01' as date) as begin_jaar,
+        cast(
+            cast(extract(year from afkapdatum) + 1 as {{ dbt.type_string() }}) || '-01-01' as date
+        ) as begin_volgend_jaar
+    from afgekapt
 )
 
+-- days elapsed up to the cut-off and days in the year
 select
-    institution,
-    soort,
-    prognosedatum,
-    cast({{ dbt.dateadd('day', -14, 'prognosedatum') }} as date) as afkapdatum
-from momenten
+    *,
+    {{ dbt.datediff('begin_jaar', 'afkapdatum', 'day') }} + 1 as dagen_verstreken, -- noqa: LT05
+    {{ dbt.datediff('begin_jaar', 'begin_volgend_jaar', 'day') }} as dagen_in_jaar -- noqa: LT05
+from jaren

@@ -24,8 +24,8 @@ maanden as (
 grenzen as (
     select
         *,
-        cast(cast(jaar as varchar) || '-01-01' as date) as jaar_begin,
-        cast(cast(jaar + 1 as varchar) || '-01-01' as date) as volgend_jaar_begin
+        cast(cast(jaar as {{ dbt.type_string() }}) || '-01-01' as date) as jaar_begin,
+        cast(cast(jaar + 1 as {{ dbt.type_string() }}) || '-01-01' as date) as volgend_jaar_begin
     from maanden
 ),
 

@@ -33,8 +33,8 @@ bron as (
         coalesce(w.meting, c.meting) as meting,
         cast(null as bigint) as boekjaar,
         cast(null as bigint) as jaarlaag,
-        cast(null as varchar) as uzovi,
-        cast(null as varchar) as producttype,
+        cast(null as {{ dbt.type_string() }}) as uzovi,
+        cast(null as {{ dbt.type_string() }}) as producttype,
         'aantal' as maat,
         cast(w.waarde as decimal(18, 2)) as waarde_warehouse,
         cast(c.aantal as decimal(18, 2)) as waarde_instelling
@@ -130,7 +130,8 @@ final as (
         g.maat,
         g.meting
         || coalesce(
-            ' boekjaar ' || cast(g.boekjaar as varchar) || ' jaarlaag ' || cast(g.jaarlaag as varchar)
+            ' boekjaar ' || cast(g.boekjaar as {{ dbt.type_string() }})
+            || ' jaarlaag ' || cast(g.jaarlaag as {{ dbt.type_string() }})
             || ' uzovi ' || g.uzovi || ' ' || g.producttype,
             ''
         )
@@ -138,9 +139,9 @@ final as (
         g.waarde_warehouse,
         g.waarde_instelling,
         cast(g.verschil as decimal(18, 2)) as verschil,
-        cast(g.verschil_aandeel as double precision) as verschil_aandeel,
-        cast(g.drempel_waarschuwing as double precision) as drempel_waarschuwing,
-        cast(g.drempel_afwijking as double precision) as drempel_afwijking,
+        cast(g.verschil_aandeel as {{ nk_type_double() }}) as verschil_aandeel,
+        cast(g.drempel_waarschuwing as {{ nk_type_double() }}) as drempel_waarschuwing,
+        cast(g.drempel_afwijking as {{ nk_type_double() }}) as drempel_afwijking,
         case
             when coalesce(g.waarde_instelling, 0) = 0 and coalesce(g.waarde_warehouse, 0) = 0 then 'ok'
             when coalesce(g.waarde_instelling, 0) = 0 then 'afwijking'

@@ -1,10 +1,4 @@
-{{ config(
-    materialized='incremental',
-    incremental_strategy='delete+insert',
-    unique_key=['institution', 'peildatum'],
-    full_refresh=false,
-    on_schema_change='fail'
-) }}
+{{ history_config(['institution', 'peildatum']) }}
 
 -- every reconciliation ever built, per delivery: the proefaansluiting about two months before the peildatum and
 -- the definitive one on it stay side by side; rebuilding a delivery replaces only that delivery's rows
@@ -34,7 +28,7 @@ select
     a.verschil_aandeel,
     a.status,
     case
-        when p.peildatum is null then cast(null as varchar)
+        when p.peildatum is null then cast(null as {{ dbt.type_string() }})
         when a.peildatum = p.peildatum then 'definitief'
         when a.peildatum < p.peildatum then 'proef'
         else 'na_peildatum'

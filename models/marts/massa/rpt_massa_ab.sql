@@ -32,9 +32,11 @@ final as (
         cast(p.boekjaar as bigint) as boekjaar,
         cast(p.massa_a as decimal(18, 2)) as massa_a,
         cast(p.massa_b as decimal(18, 2)) as massa_b,
-        cast(round(coalesce(abs(p.massa_b) / nullif(abs(p.massa_a) + abs(p.massa_b), 0), 0), 6) as double precision)
-            as aandeel_b,
-        cast({{ var('massa_b_max_aandeel') }} as double precision) as max_aandeel_b,
+        cast(
+            round(coalesce(abs(p.massa_b) / nullif(abs(p.massa_a) + abs(p.massa_b), 0), 0), 6)
+            as {{ nk_type_double() }}
+        ) as aandeel_b,
+        cast({{ var('massa_b_max_aandeel') }} as {{ nk_type_double() }}) as max_aandeel_b,
         {{ dbt.current_timestamp() }} as built_at
     from per_jaar as p
     left join deliveries as d on p.institution = d.institution

@@ -57,8 +57,9 @@ final as (
         cast(t.dbc_bedrag as decimal(18, 2)) as dbc_bedrag_huidig,
         cast(h.dbc_bedrag_na_correctie as decimal(18, 2)) as dbc_bedrag_na_correctie,
         cast(greatest(t.dbc_bedrag - h.dbc_bedrag_na_correctie, 0) as decimal(18, 2)) as financiele_impact,
-        'Einddatum DBC wijzigen naar ' || cast(t.nieuwe_einddatum as varchar)
-        || ' (afsluitreden 9); vervolg-DBC (zorgtype 201 of 202) openen op ' || cast(t.afkapdatum as varchar)
+        'Einddatum DBC wijzigen naar ' || cast(t.nieuwe_einddatum as {{ dbt.type_string() }})
+        || ' (afsluitreden 9); vervolg-DBC (zorgtype 201 of 202) openen op '
+        || cast(t.afkapdatum as {{ dbt.type_string() }})
             as voorgestelde_correctie,
         {{ dbt.current_timestamp() }} as built_at
     from te_lang as t

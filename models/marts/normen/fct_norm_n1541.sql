@@ -181,9 +181,9 @@ final as (
             onrechtmatige_verblijfswaarde + greatest(dbc_bedrag_huidig - dbc_bedrag_na_correctie, 0)
             as decimal(18, 2)
         ) as financiele_impact,
-        'Einddatum DBC wijzigen naar ' || cast(cast(nieuwe_einddatum as date) as varchar)
-        || '; ' || cast(onrechtmatige_verblijfsdagen as varchar) || ' verblijfsdagen vanaf '
-        || cast(eerste_onrechtmatige_dag as varchar) || ' crediteren' as voorgestelde_correctie,
+        'Einddatum DBC wijzigen naar ' || cast(cast(nieuwe_einddatum as date) as {{ dbt.type_string() }})
+        || '; ' || cast(onrechtmatige_verblijfsdagen as {{ dbt.type_string() }}) || ' verblijfsdagen vanaf '
+        || cast(eerste_onrechtmatige_dag as {{ dbt.type_string() }}) || ' crediteren' as voorgestelde_correctie,
         {{ dbt.current_timestamp() }} as built_at
     from beoordeeld
 )

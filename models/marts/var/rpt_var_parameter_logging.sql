@@ -1,10 +1,4 @@
-{{ config(
-    materialized='incremental',
-    incremental_strategy='delete+insert',
-    unique_key=['logdatum', 'institution'],
-    full_refresh=false,
-    on_schema_change='fail'
-) }}
+{{ history_config(['logdatum', 'institution']) }}
 
 -- the dashboard "Logging Parameters": every parameter's realisatie, prognose and afspraak as each build saw them, one
 -- set per build date (var logdatum, default today), kept across runs so a BI tool can show how the prognose moved;

@@ -34,7 +34,7 @@ eenheden as (
         institution,
         behandeling,
         'ziekenhuis' as niveau,
-        cast(null as varchar) as locatie
+        cast(null as {{ dbt.type_string() }}) as locatie
     from verrichtingen
 ),
 
@@ -55,7 +55,7 @@ tellingen as (
         verslagjaar,
         behandeling,
         'ziekenhuis' as niveau,
-        cast(null as varchar) as locatie,
+        cast(null as {{ dbt.type_string() }}) as locatie,
         sum(aantal) as aantal_ingrepen,
         count(distinct patient_id) as aantal_patienten
     from verrichtingen

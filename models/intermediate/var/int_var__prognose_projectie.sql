@@ -1,0 +1,125 @@
+-- the building blocks of every VAR parameter projected to the year's end per financier, at every prognose moment
+-- (the delivery's peildatum and the back-test months), with the data up to the moment's cut-off (two weeks before),
+-- by two methods (D-41):
+-- seizoen, the year-to-date with the institution's seasonality weighted with the financier's previous year and the
+-- institution's trend (stay days likewise, so beds occupied per day follow last year's profile), and naief, the
+-- run-rate (year-to-date x days in year / days elapsed; the back-test's baseline). A year complete by the cut-off
+-- is its own realisatie.
+{%- set double = nk_type_double() %}
+{%- set blokken = ['omzet', 'omzet_klinisch', 'omzet_s2', 'omzet_s3', 'omzet_s4', 'omzet_s6', 'omzet_s7', 'omzet_zm',
+                   'omzet_spravato', 'omzet_beveiligd', 'omzet_wvggz', 'omzet_beveiligd_of_wvggz', 'verblijfsdagen',
+                   'consult_omzet', 'consult_minuten', 'clienten', 'clienten_regulier', 'top5_omzet'] %}
+with momenten as (
+    select * from {{ ref('int_var__prognosemomenten') }}
+),
+
+componenten as (
+    select * from {{ ref('int_var__prognose_componenten') }}
+),
+
+profiel as (
+    -- last year's course for the institution as a whole: the seasonality is the institution's, and pooling the
+    -- financiers keeps a small financier's noise out of its own prognose (D-41)
+    select
+        institution,
+        jaar,
+        soort,
+        prognosedatum,
+        meetpunt,
+        {% for c in blokken %}
+            sum({{ c }}) as {{ c }}{% if not loop.last %},{% endif %}
+        {% endfor %}
+    from componenten
+    where meetpunt in ('ytd', 'vorig_ytd', 'vorig_volledig')
+    group by institution, jaar, soort, prognosedatum, meetpunt
+),
+
+lopend as (
+    select
+        y.institution,
+        y.uzovi,
+        y.jaar,
+        y.soort,
+        y.prognosedatum,
+        -- the projection computes in double precision on every engine (exact decimals would round differently on
+        -- each: PostgreSQL keeps every digit, Spark drops scale past 38 digits; D-57)
+        cast(m.dagen_verstreken as {{ double }}) as dagen_verstreken,
+        cast(m.dagen_in_jaar as {{ double }}) as dagen_in_jaar,
+        {% for c in blokken %}
+            cast(y.{{ c }} as {{ double }}) as ytd_{{ c }},
+            cast(fv.{{ c }} as {{ double }}) as financier_vorig_{{ c }},
+            cast(iy.{{ c }} as {{ double }}) as instelling_ytd_{{ c }},
+            cast(vy.{{ c }} as {{ double }}) as instelling_vorig_ytd_{{ c }},
+            cast(vv.{{ c }} as {{ double }}) as instelling_vorig_volledig_{{ c }}{% if not loop.last %},{% endif %}
+        {% endfor %}
+    from componenten as y
+    inner join momenten as m
+        on y.institution = m.institution and y.soort = m.soort and y.prognosedatum = m.prognosedatum
+    {% for alias, tabel, meetpunt in [('fv', 'componenten', 'vorig_volledig'), ('iy', 'profiel', 'ytd'),
+                                      ('vy', 'profiel', 'vorig_ytd'), ('vv', 'profiel', 'vorig_volledig')] %}
+        left join {{ tabel }} as {{ alias }}
+            on
+                y.institution = {{ alias }}.institution and y.jaar = {{ alias }}.jaar and y.soort = {{ alias }}.soort
+                and y.prognosedatum = {{ alias }}.prognosedatum and {{ alias }}.meetpunt = '{{ meetpunt }}'
+                {% if tabel == 'componenten' %}and y.uzovi = {{ alias }}.uzovi{% endif %}
+    {% endfor %}
+    where y.meetpunt = 'ytd'
+),
+
+geprojecteerd as (
+    select
+        institution,
+        uzovi,
+        jaar,
+        soort,
+        prognosedatum,
+        'seizoen' as meetpunt,
+        {% for c in blokken %}
+            -- year-to-date with the season: this financier's year-to-date x the institution's last year whole over
+            -- last year to the same day; trend on the previous year: this financier's last year x the
+            -- institution's growth to date; weighted by the share of the year elapsed (D-41)
+            case
+                when instelling_vorig_ytd_{{ c }} > 0 and financier_vorig_{{ c }} is not null
+                    then
+                        (dagen_verstreken / dagen_in_jaar)
+                        * ytd_{{ c }} * instelling_vorig_volledig_{{ c }} / instelling_vorig_ytd_{{ c }}
+                        + (1 - dagen_verstreken / dagen_in_jaar)
+                        * financier_vorig_{{ c }} * instelling_ytd_{{ c }} / instelling_vorig_ytd_{{ c }}
+                when instelling_vorig_ytd_{{ c }} > 0
+                    then ytd_{{ c }} * instelling_vorig_volledig_{{ c }} / instelling_vorig_ytd_{{ c }}
+                else ytd_{{ c }} * dagen_in_jaar / dagen_verstreken
+            end as {{ c }}{% if not loop.last %},{% endif %}
+        {% endfor %}
+    from lopend
+    union all
+    select
+        institution,
+        uzovi,
+        jaar,
+        soort,
+        prognosedatum,
+        'naief' as meetpunt,
+        {% for c in blokken %}
+            ytd_{{ c }} * dagen_in_jaar / dagen_verstreken as {{ c }}{% if not loop.last %},{% endif %}
+        {% endfor %}
+    from lopend
+),
+
+alle as (
+    select
+        institution,
+        uzovi,
+        jaar,
+        soort,
+        prognosedatum,
+        meetpunt,
+        {% for c in blokken %}
+            {{ c }}{% if not loop.last %},{% endif %}
+        {% endfor %}
+    from componenten
+    where meetpunt = 'volledig'
+    union all
+    select * from geprojecteerd
+)
+
+select * from alle
