@@ -126,6 +126,8 @@ def bench_postgres(db: Path, rows: int, pg: postgres.Settings) -> tuple[list[Sta
         _, differences = compare_with_postgres(db, con)
     finally:
         con.close()
+    for table, what in differences.items():  # the count goes to the table, what differs to the log
+        print(f"  postgres differs: {table}: {what[:500]}", flush=True)
     return [Stage("postgres: copy raw", s_sync, m_sync, rows), Stage("postgres: dbt build", s, m, rows)], \
         len(differences)
 
@@ -259,7 +261,7 @@ def _run_bench(scales: list[float], workdir: Path, echo, pg: postgres.Settings |
     if not BENCH_DOC.exists():
         BENCH_DOC.write_text("# Benchmarks\n\nAppended by `make bench` (normenkader bench). Newest last.\n\n")
     with BENCH_DOC.open("a") as fh:
-        fh.write(text)
+        fh.write(("" if BENCH_DOC.read_text().endswith("\n\n") else "\n") + text)  # a section after a blank line
     echo(f"appended to {BENCH_DOC.relative_to(PROJECT_ROOT)}")
     return text
 
