@@ -37,7 +37,7 @@ def comparable(v):
             return str(v)
         if v == v.to_integral_value():
             return int(v)
-        if computed or -v.as_tuple().exponent > 2:
+        if computed or _is_computed(v):
             v = v.quantize(Decimal(1).scaleb(v.adjusted() - SIGNIFICANT + 1), rounding=ROUND_HALF_EVEN)
         return v.normalize()
     return v
@@ -96,8 +96,9 @@ def mart_tables(con: duckdb.DuckDBPyConnection) -> dict[str, list[str]]:
 def compare_marts(db_path: Path, engine: str, other_tables: set[str], read_other) -> tuple[dict[str, int],
                                                                                    dict[str, str]]:
     """(rows per compared table, differences per table) between the DuckDB warehouse and another engine's build of
-    the same deliveries: `other_tables` is what that engine holds (schema.table), `read_other(sql)` the row multiset
-    of a select there (raising when it cannot be read). A table missing on one side is a difference."""
+    the same deliveries: `other_tables` is what that engine holds (schema.table), `read_other(sql, table, columns)`
+    the row multiset of that select of table's columns there (raising when it cannot be read). A table missing on
+    one side is a difference."""
     counts: dict[str, int] = {}
     differences: dict[str, str] = {}
     with duckdb.connect(str(db_path), read_only=True) as duck:

@@ -17,13 +17,14 @@ from __future__ import annotations
 import glob
 import os
 import pwd
-import shutil
 import subprocess
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
+
+from normenkader.debian import apt_install
 
 DEFAULT_DATADIR = Path(os.environ.get("NORMENKADER_PG_DATADIR", "data/postgres"))
 SERVER_PACKAGE = "postgresql"  # Debian's package of the supported major version (15 on bookworm)
@@ -71,14 +72,10 @@ def install_server() -> Path:
     """Install the server from Debian's packages unless it is there; the folder of its programs."""
     if (found := server_bin()) is not None:
         return found
-    if os.geteuid() != 0 or shutil.which("apt-get") is None:
+    if not apt_install(SERVER_PACKAGE):
         raise PostgresError("no PostgreSQL server is installed and this process cannot install one (needs root and "
                             f"apt-get): install Debian's `{SERVER_PACKAGE}` package, or point NORMENKADER_PG_* at a "
                             "running server and skip `normenkader postgres start`.")
-    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-    subprocess.run(["apt-get", "update", "-qq"], check=True, env=env)
-    subprocess.run(["apt-get", "install", "-y", "-qq", "--no-install-recommends", SERVER_PACKAGE], check=True,
-                   env=env)
     if (found := server_bin()) is None:
         raise PostgresError(f"apt-get installed {SERVER_PACKAGE} but no /usr/lib/postgresql/*/bin/pg_ctl exists")
     return found

@@ -16,13 +16,13 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
 from collections import Counter
 from pathlib import Path
 
 import duckdb
 
 from normenkader.compare import MART_SCHEMAS, compare_marts, row_multiset
+from normenkader.debian import apt_install
 
 DEFAULT_DIR = Path(os.environ.get("NORMENKADER_SPARK_DIR", "data/spark"))
 JAVA_PACKAGE = "openjdk-17-jre-headless"  # PySpark 4 needs Java 17 or newer
@@ -39,13 +39,9 @@ def ensure_java(echo=print) -> str:
     """The java program PySpark starts; installed from Debian's packages when missing (root and apt-get)."""
     if (found := shutil.which("java")) is not None:
         return found
-    if os.geteuid() != 0 or shutil.which("apt-get") is None:
+    if not apt_install(JAVA_PACKAGE, echo=lambda msg: echo(f"spark: {msg}")):
         raise SparkError(f"PySpark needs Java 17: install Debian's `{JAVA_PACKAGE}` (or any JDK 17+) and put "
                          "`java` on PATH")
-    echo(f"spark: installing {JAVA_PACKAGE}")
-    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-    subprocess.run(["apt-get", "update", "-qq"], check=True, env=env)
-    subprocess.run(["apt-get", "install", "-y", "-qq", "--no-install-recommends", JAVA_PACKAGE], check=True, env=env)
     if (found := shutil.which("java")) is None:
         raise SparkError(f"apt-get installed {JAVA_PACKAGE} but `java` is not on PATH")
     return found
@@ -97,6 +93,14 @@ def spark_tables(spark_dir: Path) -> dict[str, Path]:
     return out
 
 
+def parquet_rows(con: duckdb.DuckDBPyConnection, folder: Path, columns: list[str]) -> Counter:
+    """The row multiset (normenkader.compare) of columns of the parquet table in folder; a partitioned table (the
+    history marts) keeps its partition columns in the folder names."""
+    cols = ", ".join(f'"{c}"' for c in columns)
+    return row_multiset(con.cursor(), f"select {cols} from read_parquet('{folder / '**' / '*.parquet'}', "
+                                      "hive_partitioning = true, union_by_name = true)")
+
+
 def compare_with_spark(db_path: Path, spark_dir: Path = DEFAULT_DIR) -> tuple[dict[str, int], dict[str, str]]:
     """The marts of the DuckDB warehouse against Spark's build of the same deliveries, read from its parquet."""
     tables = spark_tables(spark_dir)
@@ -105,11 +109,7 @@ def compare_with_spark(db_path: Path, spark_dir: Path = DEFAULT_DIR) -> tuple[di
     def read(sql: str, table: str, columns: list[str]) -> Counter:
         if table not in tables:
             raise SparkError("no such table")
-        files = str(tables[table] / "**" / "*.parquet")
-        cols = ", ".join(f'"{c}"' for c in columns)
-        # a partitioned table (the history marts) keeps its partition columns in the folder names
-        return row_multiset(reader.cursor(), f"select {cols} from read_parquet('{files}', hive_partitioning = true, "
-                                             "union_by_name = true)")
+        return parquet_rows(reader, tables[table], columns)
 
     with reader:
         return compare_marts(db_path, "Spark", set(tables), read)

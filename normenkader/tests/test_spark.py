@@ -46,9 +46,8 @@ def spark_dir(warehouse):
 
 
 def _parquet_rows(folder: Path, columns: list[str]) -> Counter:
-    cols = ", ".join(f'"{c}"' for c in columns)
     with duckdb.connect() as con:
-        return row_multiset(con.cursor(), f"select {cols} from read_parquet('{folder}/**/*.parquet')")
+        return spark.parquet_rows(con, folder, columns)
 
 
 def _columns(con, schema: str, table: str) -> list[str]:
