@@ -168,6 +168,20 @@ def rowcounts_sql(contract: Contract) -> str:
     )
 
 
+def changes_sql(contract: Contract) -> str:
+    """stg_delivery__wijzigingen: every key of every extract's current state with when its version was applied (a
+    deletion included), so incremental models downstream can find what changed since they were built (D-58)."""
+    parts = []
+    for e in contract.extracts:
+        key = "\n        || '|' || ".join(f"cast({k} as {{{{ dbt.type_string() }}}})" for k in e.key)
+        parts.append(_select(["_institution as institution", f"'{e.name}' as extract_name", f"{key} as sleutel",
+                              "_is_deleted as is_deleted", "_applied_at as applied_at"])
+                     + f"\nfrom {{{{ ref('{current_model(e)}') }}}}")
+    return (HEADER_SQL + "-- per extract and institution every key of the current state and when its latest version "
+            "(or its deletion)\n-- was applied; a model built at T finds what changed since in applied_at > T\n"
+            + "\nunion all\n".join(p.replace("\n    ", "\n") .lstrip() for p in parts) + "\n")
+
+
 def contract_markdown(contract: Contract) -> str:
     out = [
         "# Delivery contract",
@@ -254,6 +268,7 @@ def rendered_files(contract: Contract) -> dict[Path, str]:
     kwaliteit = PROJECT_ROOT / "models" / "marts" / "kwaliteit"
     files[kwaliteit / "fct_quarantine_rows.sql"] = quarantine_sql(contract)
     files[kwaliteit / "rpt_delivery_rowcounts.sql"] = rowcounts_sql(contract)
+    files[staging / "delivery" / "stg_delivery__wijzigingen.sql"] = changes_sql(contract)
     files[PROJECT_ROOT / "docs" / "data-contract.md"] = contract_markdown(contract)
     return files
 

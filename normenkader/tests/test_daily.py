@@ -25,7 +25,12 @@ DAYS = 3
 # the history mart keeps a row per delivery built; VOLATILE columns are build stamps
 COMPARED_SCHEMAS = ("massa", "normen", "var", "volume")
 HISTORY = ("massa.rpt_massa_aansluiting_historie",)
-VOLATILE = ("built_at",)
+# the intermediate models that rebuild only changed keys (D-58) are compared too; _built_at stamps their rebuilds
+# (the extract whose keys they hold)
+INCREMENTAL = {"intermediate.int_bmodel__factuurregel": "factuurregel",
+               "intermediate.int_bmodel__zorgactiviteit": "zorgactiviteit",
+               "intermediate.int_factuurregels_beoordeeld": "factuurregel"}
+VOLATILE = ("built_at", "_built_at")
 
 
 def _rows(path: Path) -> list[dict]:
@@ -79,7 +84,7 @@ def mart_differences(day_db: Path, full_db: Path) -> dict[str, str]:
         con.execute(f"attach '{full_db}' as full_build (read_only)")
         tables = [f"{s}.{t}" for s, t in con.execute(f"""select table_schema, table_name
             from information_schema.tables where table_catalog = current_database()
-                and table_schema in {COMPARED_SCHEMAS} order by 1, 2""").fetchall()]
+                and table_schema in {COMPARED_SCHEMAS} order by 1, 2""").fetchall()] + list(INCREMENTAL)
         assert len(tables) >= 15
         for table in tables:
             _, cols = _table_rows(con, table)
@@ -97,6 +102,12 @@ def mart_differences(day_db: Path, full_db: Path) -> dict[str, str]:
     return out
 
 
+def _changed_keys(folder: Path, extract: str) -> set[tuple[str, str]]:
+    """(institution, key) of every row a change delivery's file holds, from the file itself."""
+    e = load_contract().by_name(extract)
+    return {(folder.parent.name, r[e.key[0]]) for r in _rows(folder / e.file_name)}
+
+
 def test_day_by_day_incremental_build_equals_the_full_build(daily, warehouse, tmp_path):
     db = tmp_path / "daily.duckdb"
     for day in daily_peildatums(PEILDATUM, DAYS):
@@ -111,9 +122,25 @@ def test_day_by_day_incremental_build_equals_the_full_build(daily, warehouse, tm
                               ).fetchone()[0]
         deleted = con.execute("select count(*) from staging.base_msz__zorgactiviteit_current where _is_deleted"
                               ).fetchone()[0]
+        # what the last night rebuilt of the incremental B-model: the rows stamped by its build
+        rebuilt = {t: con.execute(f"""select count(*) filter (where _built_at = (select max(_built_at) from {t})),
+            count(*), list(institution || '|' || {e}_id)
+                filter (where _built_at = (select max(_built_at) from {t})) from {t}""").fetchone()
+                   for t, e in INCREMENTAL.items()}
     assert chain == [("ggz_demo", DAYS + 1, PEILDATUM), ("ziekenhuis_demo", DAYS + 1, PEILDATUM)]
     assert applied == DAYS + 1  # the invoice lines of every day are in the state, each from its own delivery
     assert deleted > 0  # deletions went through the incremental state (and would show in the source counts)
+    last = daily / "ziekenhuis_demo" / PEILDATUM
+    for table, (n_rebuilt, n_total, keys) in rebuilt.items():
+        extract = INCREMENTAL[table]
+        # every key the last change delivery names (new or changed) and that still exists was rebuilt, and the
+        # night rebuilt a small part of the table, not all of it
+        delivered = {f"{i}|{k}" for i, k in _changed_keys(last, extract)}
+        assert delivered and delivered & set(keys), table
+        with duckdb.connect(str(db), read_only=True) as con:
+            existing = {r[0] for r in con.execute(f"select institution || '|' || {extract}_id from {table}").fetchall()}
+        assert delivered & existing <= set(keys), f"{table}: delivered keys not rebuilt"
+        assert 0 < n_rebuilt < n_total / 4, (table, n_rebuilt, n_total)
     assert mart_differences(db, warehouse.db) == {}
 
 
@@ -176,15 +203,23 @@ def test_change_rows_that_break_the_contract_are_quarantined_and_a_changed_chain
     assert total == len(lines) - 1
     assert described == [("ziekenhuis_demo/2025-03-02",)]
 
-    corrected = lines[40]
+    corrected, dropped = lines[40], lines[50]
 
     def state_after_build() -> tuple[int, int, str, list]:
-        run_dbt(["run", "--quiet", "--select", "+stg_msz__factuurregel"], db)
+        run_dbt(["build", "--quiet", "--select", "+int_bmodel__factuurregel", "--exclude-resource-type", "test",
+                 "unit_test"], db)
         with duckdb.connect(str(db), read_only=True) as con:
-            return con.execute("""select count(*), count(*) filter (where factuurregel_id = ?),
+            staged = con.execute("""select count(*), count(*) filter (where factuurregel_id = ?),
                 max(cast(bedrag as varchar)) filter (where factuurregel_id = ?), list(distinct _delivery_id)
                 from staging.stg_msz__factuurregel""", [deleted["factuurregel_id"], corrected["factuurregel_id"]]
-                               ).fetchone()
+                                 ).fetchone()
+            # the incremental B-model (D-58) follows the state, also where a chain was rebuilt
+            bmodel = con.execute("""select count(*), count(*) filter (where factuurregel_id = ?),
+                max(cast(bedrag as varchar)) filter (where factuurregel_id = ?)
+                from intermediate.int_bmodel__factuurregel""", [deleted["factuurregel_id"],
+                                                                corrected["factuurregel_id"]]).fetchone()
+        assert bmodel == staged[:3]
+        return staged
 
     # the full delivery re-delivered with one amount corrected: the state is rebuilt from the chain
     full_file = root / "ziekenhuis_demo" / PEILDATUM / "factuurregel.csv"
@@ -194,10 +229,18 @@ def test_change_rows_that_break_the_contract_are_quarantined_and_a_changed_chain
     full_file.write_text(text.replace(old_line, old_line.replace(f'"{corrected["bedrag"]}"', '"99.99"')))
     load(root / "ziekenhuis_demo" / PEILDATUM, db, echo=lambda *a: None)
     assert state_after_build() == (len(lines) - 1, 0, "99.99", ["ziekenhuis_demo/2025-03-02"])
-    # a new full delivery starts a new chain: the deleted line is delivered again and is back
+    # a new full delivery starts a new chain: the deleted line is delivered again and is back; a line it no longer
+    # holds (no deletion row: a full delivery is the whole state) disappears, from the B-model too
     shutil.copytree(root / "ziekenhuis_demo" / PEILDATUM, root / "ziekenhuis_demo" / "2025-03-03")
+    new_full = root / "ziekenhuis_demo" / "2025-03-03" / "factuurregel.csv"
+    kept = [x for x in new_full.read_text(encoding="utf-8").splitlines(keepends=True)
+            if f'"{dropped["factuurregel_id"]}"' not in x]
+    new_full.write_text("".join(kept), encoding="utf-8")
     load(root / "ziekenhuis_demo" / "2025-03-03", db, echo=lambda *a: None)
-    assert state_after_build() == (len(lines), 1, "99.99", ["ziekenhuis_demo/2025-03-03"])
+    assert state_after_build() == (len(lines) - 1, 1, "99.99", ["ziekenhuis_demo/2025-03-03"])
+    with duckdb.connect(str(db), read_only=True) as con:
+        assert con.execute("select count(*) from intermediate.int_bmodel__factuurregel where factuurregel_id = ?",
+                           [dropped["factuurregel_id"]]).fetchone()[0] == 0
 
 
 def test_a_malformed_manifest_or_a_misplaced_mutatie_column_stops_the_load(daily, tmp_path):
@@ -222,3 +265,68 @@ def test_a_malformed_manifest_or_a_misplaced_mutatie_column_stops_the_load(daily
     shutil.copyfile(root / "ggz_demo" / first / "ggz_client.csv", root / "ggz_demo" / second / "ggz_client.csv")
     with pytest.raises(DeliveryError, match=r"ggz_client.csv: column 'mutatie' is missing from the header"):
         load(root, tmp_path / "a.duckdb", echo=lambda *a: None)
+
+
+def test_a_changed_parent_rebuilds_its_children_and_nothing_else(warehouse, tmp_path):
+    """D-58: a change delivery that changes only a subtraject's specialism and an invoice's financier. The
+    incremental B-model must carry both into the activities and invoice lines derived from them (their own rows did
+    not change), and rebuild nothing else. The expectation comes from the injected change, not from the SQL."""
+    contract = load_contract()
+    root, day = tmp_path / "deliveries", "2025-03-02"
+    shutil.copytree(warehouse.deliveries / "ziekenhuis_demo" / PEILDATUM, root / "ziekenhuis_demo" / PEILDATUM)
+    full = root / "ziekenhuis_demo" / PEILDATUM
+    subtrajecten, facturen = _rows(full / "subtraject.csv"), _rows(full / "factuur.csv")
+    financiers = {r["financier_code"]: r for r in _rows(full / "financier.csv")}
+    activities = _rows(full / "zorgactiviteit.csv")
+    with_activities = {a["subtraject_id"] for a in activities}
+    sub = next(s for s in subtrajecten if s["subtraject_id"] in with_activities)
+    new_specialisme = next(s["specialisme"] for s in subtrajecten if s["specialisme"] != sub["specialisme"])
+    lines = _rows(full / "factuurregel.csv")
+    billed = {r["factuur_id"] for r in lines}
+    inv = next(f for f in facturen if f["factuur_id"] in billed)
+    new_financier = next(c for c, f in financiers.items() if f["uzovi"] and f["uzovi"] != financiers.get(
+        inv["financier_code"], {}).get("uzovi"))
+
+    db = tmp_path / "wh.duckdb"
+    load(full, db, echo=lambda *a: None)
+    select = ["build", "--quiet", "--select", "+int_factuurregels_beoordeeld", "--exclude-resource-type", "test",
+              "unit_test"]
+    run_dbt(select, db)  # the first build writes every row
+
+    change = root / "ziekenhuis_demo" / day
+    change.mkdir()
+    (change / "levering.json").write_text(json.dumps({"soort": "mutatie", "basis": PEILDATUM}))
+    for e in contract.for_sector("msz"):
+        rows = {"subtraject": [{**sub, "specialisme": new_specialisme, "mutatie": "W"}],
+                "factuur": [{**inv, "financier_code": new_financier, "mutatie": "W"}]}.get(e.name, [])
+        with (change / e.file_name).open("w", encoding="utf-8", newline="") as fh:
+            w = csv.DictWriter(fh, [*e.column_names, "mutatie"], delimiter="|", quoting=csv.QUOTE_ALL)
+            w.writeheader()
+            w.writerows(rows)
+    load(change, db, echo=lambda *a: None)
+    run_dbt(select, db)  # the night: incremental
+
+    sub_activities = {a["zorgactiviteit_id"] for a in activities if a["subtraject_id"] == sub["subtraject_id"]}
+    inv_lines = {r["factuurregel_id"] for r in lines if r["factuur_id"] == inv["factuur_id"]}
+    sub_lines = {r["factuurregel_id"] for r in lines if r["subtraject_id"] == sub["subtraject_id"]
+                 or r["zorgactiviteit_id"] in sub_activities}
+    with duckdb.connect(str(db), read_only=True) as con:
+        got_activities = dict(con.execute("""select zorgactiviteit_id, subtraject_specialisme
+            from intermediate.int_bmodel__zorgactiviteit where subtraject_id = ?""", [sub["subtraject_id"]]).fetchall())
+        got_lines = dict(con.execute("""select factuurregel_id, financier_code || '/' || uzovi
+            from intermediate.int_bmodel__factuurregel where factuur_id = ?""", [inv["factuur_id"]]).fetchall())
+        verdicts = {r[0] for r in con.execute("""select factuurregel_id from intermediate.int_factuurregels_beoordeeld
+            where uzovi = ?""", [financiers[new_financier]["uzovi"]]).fetchall()}
+        rebuilt = {t: {r[0] for r in con.execute(f"""select {k} from intermediate.{t}
+            where _built_at = (select max(_built_at) from intermediate.{t})""").fetchall()}
+                   for t, k in (("int_bmodel__zorgactiviteit", "zorgactiviteit_id"),
+                                ("int_bmodel__factuurregel", "factuurregel_id"),
+                                ("int_factuurregels_beoordeeld", "factuurregel_id"))}
+    assert got_activities == {a: new_specialisme for a in sub_activities}
+    assert got_lines == {r: f"{new_financier}/{financiers[new_financier]['uzovi']}" for r in inv_lines}
+    assert inv_lines <= verdicts  # the verdicts follow the new insurer
+    # exactly the children were rebuilt: the subtraject's activities; the invoice's lines and those billing the
+    # subtraject or its activities
+    assert rebuilt["int_bmodel__zorgactiviteit"] == sub_activities
+    assert rebuilt["int_bmodel__factuurregel"] == inv_lines | sub_lines
+    assert rebuilt["int_factuurregels_beoordeeld"] == inv_lines | sub_lines

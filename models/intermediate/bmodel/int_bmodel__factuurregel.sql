@@ -1,5 +1,11 @@
+{{ incremental_per_key(['institution', 'factuurregel_id'], 'factuurregel_wijzigingen') }}
+-- depends_on: {{ ref('stg_delivery__wijzigingen') }}
+-- depends_on: {{ ref('stg_msz__zorgactiviteit') }}
+-- incremental: only the lines whose own row, invoice, financier, subtraject, activity or book years changed are
+-- rebuilt (D-58)
 with regels as (
-    select * from {{ ref('stg_msz__factuurregel') }}
+    select s.* from {{ ref('stg_msz__factuurregel') }} as s
+    where {{ rebuild_keys_only({'institution': 's._institution', 'factuurregel_id': 's.factuurregel_id'}) }}
 ),
 
 facturen as (
@@ -24,7 +30,6 @@ boekjaren as (
 
 select
     r._institution as institution,
-    r._delivery_id as delivery_id,
     r.factuurregel_id,
     r.factuur_id,
     f.factuurdatum,
@@ -62,7 +67,8 @@ select
     case
         when r.zorgactiviteit_id is not null then cast(extract(year from a.datum) as bigint)
         else s.jaarlaag
-    end as jaarlaag
+    end as jaarlaag,
+    {{ rebuild_keys_built_at() }} as _built_at
 from regels as r
 left join facturen as f on r._institution = f._institution and r.factuur_id = f.factuur_id
 left join financiers as fin on f._institution = fin.institution and f.financier_code = fin.financier_code

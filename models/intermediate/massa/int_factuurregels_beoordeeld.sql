@@ -1,6 +1,13 @@
--- every invoice line with its verdict for the Handreiking onderzoeksmassa of its book year (rules R-OM-*)
+{{ incremental_per_key(['institution', 'factuurregel_id'], 'factuurregel_wijzigingen') }}
+-- depends_on: {{ ref('stg_delivery__wijzigingen') }}
+-- depends_on: {{ ref('stg_msz__zorgactiviteit') }}
+-- depends_on: {{ ref('stg_msz__factuurregel') }}
+-- depends_on: {{ ref('stg_msz__factuur') }}
+-- every invoice line with its verdict for the Handreiking onderzoeksmassa of its book year (rules R-OM-*);
+-- incremental: only the lines int_bmodel__factuurregel rebuilt for the same changes are judged again (D-58)
 with regels as (
-    select * from {{ ref('int_bmodel__factuurregel') }}
+    select r.* from {{ ref('int_bmodel__factuurregel') }} as r
+    where {{ rebuild_keys_only({'institution': 'r.institution', 'factuurregel_id': 'r.factuurregel_id'}) }}
 ),
 
 subtrajecten as (
@@ -85,5 +92,6 @@ select
     bedrag,
     is_gekoppeld_aan_product,
     uitsluitingsreden is null as is_in_onderzoeksmassa,
-    uitsluitingsreden
+    uitsluitingsreden,
+    {{ rebuild_keys_built_at() }} as _built_at
 from beoordeeld

@@ -1,0 +1,125 @@
+{#-
+  Heavy intermediate models rebuilt per changed key (issue 9, docs/decisions.md D-58).
+
+  A model configures itself with `incremental_per_key(key, changes_macro)`: `key` its natural key (columns of the
+  model), `changes_macro` the name of a macro `changes_macro(since)` that selects the keys to rebuild: those whose
+  own version, or a parent's, was applied after `since` (stg_delivery__wijzigingen), deletions included.
+  `since` is the latest `_built_at` of the model, i.e. the build that last wrote rows to it (NULL on an empty
+  table: every key). On an incremental build, in the model's transaction:
+    1. pre-hook: the keys to rebuild are written to <model>__wijzigingen;
+    2. pre-hook: those keys' rows are deleted from the model;
+    3. the model's select, restricted by `rebuild_keys_only(...)`, appends the current rows of those keys;
+    4. post-hook: <model>__wijzigingen is dropped.
+  A failed build rolls back, and the next build finds the same changes again (its `since` did not move). A first
+  build or --full-refresh writes every row.
+  Not tracked: an edit of a seed the model reads (reference data) or of the model's code: after one, run
+  `dbt build --full-refresh` (as `make build` does).
+-#}
+{% macro incremental_per_key(key, changes_macro) -%}
+    {{ return(adapter.dispatch('incremental_per_key', 'normenkader')(key, changes_macro)) }}
+{%- endmacro %}
+
+{% macro default__incremental_per_key(key, changes_macro) -%}
+    {{ config(
+        materialized='incremental',
+        incremental_strategy='append',
+        on_schema_change='fail',
+        pre_hook=[
+            '{{ rebuild_keys_drop() }}',
+            "{{ rebuild_keys_prepare('" ~ changes_macro ~ "') }}",
+            '{{ rebuild_keys_delete(' ~ key ~ ') }}'
+        ],
+        post_hook=['{{ rebuild_keys_drop() }}']
+    ) }}
+{%- endmacro %}
+
+{#- Spark's parquet tables cannot delete rows (as incremental_staging): there these models are rebuilt whole. -#}
+{% macro spark__incremental_per_key(key, changes_macro) -%}
+    {{ config(materialized='table') }}
+{%- endmacro %}
+
+{% macro rebuild_keys_relation() -%}
+    {{ return(this.incorporate(path={'identifier': this.identifier ~ '__wijzigingen'}, type='table')) }}
+{%- endmacro %}
+
+{#- The build stamp every row of such a model carries: the `since` of the next build. -#}
+{% macro rebuild_keys_built_at() -%}
+    cast({{ dbt.current_timestamp() }} as {{ dbt.type_timestamp() }})
+{%- endmacro %}
+
+{% macro rebuild_keys_drop() -%}
+    {%- if is_incremental() -%}
+    drop table if exists {{ rebuild_keys_relation() }}
+    {%- endif -%}
+{%- endmacro %}
+
+{% macro rebuild_keys_prepare(changes_macro) -%}
+    {%- if is_incremental() -%}
+    {%- set changes = context[changes_macro] -%}
+    create table {{ rebuild_keys_relation() }} as
+    select distinct * from (
+        {{ changes('(select max(_built_at) from ' ~ this ~ ')') | indent(8) }}
+    ) as k
+    {%- endif -%}
+{%- endmacro %}
+
+{% macro rebuild_keys_delete(key) -%}
+    {%- if is_incremental() -%}
+    delete from {{ this }}
+    where exists (
+        select 1 from {{ rebuild_keys_relation() }} as w
+        where {% for k in key %}w.{{ k }} = {{ this.identifier }}.{{ k }}{% if not loop.last %} and {% endif %}{% endfor %}
+    )
+    {%- endif -%}
+{%- endmacro %}
+
+{#- A predicate on a source row: on an incremental build only the keys to rebuild pass. `columns` maps each key
+    column of the model to the expression giving it in the source row. -#}
+{% macro rebuild_keys_only(columns) -%}
+    {%- if is_incremental() -%}
+    exists (
+        select 1 from {{ rebuild_keys_relation() }} as w
+        where {% for k, expr in columns.items() %}w.{{ k }} = {{ expr }}{% if not loop.last %} and {% endif %}{% endfor %}
+    )
+    {%- else -%}
+    1 = 1
+    {%- endif -%}
+{%- endmacro %}
+
+{#- The keys of an extract whose version was applied after `since` (a SQL expression; NULL: every key), deletions
+    included, as (institution, <name>). -#}
+{% macro changed_keys(extract_name, since, name) -%}
+    select
+        institution,
+        sleutel as {{ name }}
+    from {{ ref('stg_delivery__wijzigingen') }}
+    where extract_name = '{{ extract_name }}' and ({{ since }} is null or applied_at > {{ since }})
+{%- endmacro %}
+
+{#- The model's institutions whose current state of the extract was rebuilt after `since` (their every key applied
+    since: a new full delivery, a delivery loaded again, an earlier peildatum) or is gone. All their keys in the
+    model are rebuilt, so that a key the new state no longer has disappears. -#}
+{% macro rebuilt_institutions(extract_name, since) -%}
+    select i.institution
+    from (select distinct institution from {{ this }}) as i
+    left join (
+        select
+            institution,
+            min(applied_at) as first_applied_at
+        from {{ ref('stg_delivery__wijzigingen') }}
+        where extract_name = '{{ extract_name }}'
+        group by institution
+    ) as c on i.institution = c.institution
+    where c.first_applied_at is null or {{ since }} is null or c.first_applied_at > {{ since }}
+{%- endmacro %}
+
+{#- The keys `changes` selects plus every key the model holds for an institution rebuilt since (above). -#}
+{% macro with_rebuilt_institutions(changes, extract_name, key, since) -%}
+    {{ changes }}
+    union
+    select
+        t.institution,
+        t.{{ key }}
+    from {{ this }} as t
+    where t.institution in ({{ rebuilt_institutions(extract_name, since) | indent(8) }})
+{%- endmacro %}
