@@ -63,6 +63,8 @@ def main(argv: list[str] | None = None) -> int:
     bn.add_argument("--scales", type=float, nargs="+", default=[0.1, 1.0])
     bn.add_argument("--workdir", type=Path, default=Path("data/bench"))
     bn.add_argument("--no-postgres", action="store_true", help="leave out the PostgreSQL build of each scale")
+    bn.add_argument("--postgres-up-to", type=float, default=None,
+                    help="build on PostgreSQL only the scales up to this one (its build takes ~3x DuckDB's)")
     args = p.parse_args(argv)
 
     if args.cmd == "generate":
@@ -110,7 +112,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.cmd == "bench":
         from normenkader.bench import run_bench
 
-        run_bench(args.scales, args.workdir, with_postgres=not args.no_postgres)
+        run_bench(args.scales, args.workdir, with_postgres=not args.no_postgres, postgres_up_to=args.postgres_up_to)
         return 0
     if args.cmd == "postgres":
         from normenkader import postgres

@@ -37,34 +37,47 @@
 {#- The invoice lines changed themselves, through their invoice (or its financier), subtraject or activity, or
     through the institution's book years (which place every line in a book year). -#}
 {% macro gewijzigde_factuurregels(since) -%}
+    {%- set regels = ref('stg_msz__factuurregel') -%}
     {{ changed_keys('factuurregel', since, 'factuurregel_id') }}
+    union
+    -- through the invoice, or the invoice's financier
+    select
+        r._institution as institution,
+        r.factuurregel_id
+    from {{ regels }} as r
+    inner join (
+        {{ changed_keys('factuur', since, 'factuur_id') | indent(8) }}
+        union
+        select
+            f._institution as institution,
+            f.factuur_id
+        from {{ ref('stg_msz__factuur') }} as f
+        inner join ({{ changed_keys('financier', since, 'financier_code') | indent(12) }}) as c
+            on f._institution = c.institution and f.financier_code = c.financier_code
+    ) as c on r._institution = c.institution and r.factuur_id = c.factuur_id
     union
     select
         r._institution as institution,
         r.factuurregel_id
-    from {{ ref('stg_msz__factuurregel') }} as r
-    left join {{ ref('stg_msz__factuur') }} as f on r._institution = f._institution and r.factuur_id = f.factuur_id
-    where
-        exists (
-            select 1 from ({{ changed_keys('factuur', since, 'factuur_id') | indent(12) }}) as c
-            where c.institution = r._institution and c.factuur_id = r.factuur_id
-        )
-        or exists (
-            select 1 from ({{ changed_keys('financier', since, 'financier_code') | indent(12) }}) as c
-            where c.institution = f._institution and c.financier_code = f.financier_code
-        )
-        or exists (
-            select 1 from ({{ gewijzigde_subtrajecten(since) | indent(12) }}) as c
-            where c.institution = r._institution and c.subtraject_id = r.subtraject_id
-        )
-        or exists (
-            select 1 from ({{ gewijzigde_zorgactiviteiten(since) | indent(12) }}) as c
-            where c.institution = r._institution and c.zorgactiviteit_id = r.zorgactiviteit_id
-        )
-        or exists (
-            select 1 from ({{ changed_keys('boekjaar', since, 'boekjaar') | indent(12) }}) as c
-            where c.institution = r._institution
-        )
+    from {{ regels }} as r
+    inner join ({{ gewijzigde_subtrajecten(since) | indent(8) }}) as c
+        on r._institution = c.institution and r.subtraject_id = c.subtraject_id
+    union
+    select
+        r._institution as institution,
+        r.factuurregel_id
+    from {{ regels }} as r
+    inner join ({{ gewijzigde_zorgactiviteiten(since) | indent(8) }}) as c
+        on r._institution = c.institution and r.zorgactiviteit_id = c.zorgactiviteit_id
+    union
+    -- every line of an institution whose book years changed
+    select
+        r._institution as institution,
+        r.factuurregel_id
+    from {{ regels }} as r
+    inner join (
+        select distinct institution from ({{ changed_keys('boekjaar', since, 'boekjaar') | indent(8) }}) as b
+    ) as c on r._institution = c.institution
 {%- endmacro %}
 
 {#- The keys a model per invoice line rebuilds (int_bmodel__factuurregel, int_factuurregels_beoordeeld). -#}
