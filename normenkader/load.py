@@ -296,7 +296,7 @@ def _store_file(con: duckdb.DuckDBPyConnection, fc: FileCheck) -> tuple[int, int
     con.execute(
         """insert into raw.load_audit (delivery_id, institution, peildatum, extract, file_path, file_sha256, file_rows,
             loaded_rows, rejected_rows, loaded_at, soort, basis)
-           values (?, ?, ?::date, ?, ?, ?, ?, ?, ?, current_timestamp, ?, ?::date)""",
+           values (?, ?, ?::date, ?, ?, ?, ?, ?, ?, current_timestamp at time zone 'UTC', ?, ?::date)""",
         [d.delivery_id, d.institution, d.peildatum, e.name, str(fc.path), fc.sha256, fc.data_lines, loaded,
          len(rejected_lines), d.soort, d.basis],
     )

@@ -76,7 +76,7 @@ def staging_yaml(contract: Contract, source: str) -> str:
                             "checks only the deliveries it has not checked, or that were loaded again."),
             "columns": load_cols + [
                 {"name": "_mutatie", "description": "{{ doc('mutatie') }}"},
-                {"name": "_loaded_at", "description": "When the loader read the row's file."},
+                {"name": "_loaded_at", "description": "When the loader read the row's file (UTC)."},
             ] + contract_cols + [
                 {"name": "_errors",
                  "description": "Every contract break of the row, each naming its column; empty when none.",
@@ -105,7 +105,7 @@ def staging_yaml(contract: Contract, source: str) -> str:
                 {"name": "_file", "description": "{{ doc('source_file') }}"},
                 {"name": "_line", "description": "{{ doc('source_line') }}"},
                 {"name": "_is_deleted", "description": "The latest version is a deletion (mutatie V)."},
-                {"name": "_applied_at", "description": "The build that wrote this version."},
+                {"name": "_applied_at", "description": "When the build that wrote this version ran (UTC)."},
             ] + contract_cols,
         })
         models.append({

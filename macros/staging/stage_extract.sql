@@ -279,7 +279,7 @@ select
     _file,
     _line,
     coalesce(_mutatie, '') = 'V' as _is_deleted,
-    cast({{ dbt.current_timestamp() }} as {{ dbt.type_timestamp() }}) as _applied_at
+    {{ nk_utc_now() }} as _applied_at
     {%- for name, col in node.columns.items() %},
     {{ nk_quote(staged_name(name, col)) }}
     {%- endfor %}

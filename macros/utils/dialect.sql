@@ -98,3 +98,18 @@
 {% macro spark__nk_type_double() -%}
     double
 {%- endmacro %}
+
+{#- The build's time as a UTC timestamp, to order builds by: the incremental models compare these stamps across
+    builds (D-58), and a local time would run backwards when the clocks go back in autumn. Spark's timestamps are
+    instants already. -#}
+{% macro nk_utc_now() -%}
+    {{ return(adapter.dispatch('nk_utc_now', 'normenkader')()) }}
+{%- endmacro %}
+
+{% macro default__nk_utc_now() -%}
+    cast({{ dbt.current_timestamp() }} at time zone 'UTC' as {{ dbt.type_timestamp() }})
+{%- endmacro %}
+
+{% macro spark__nk_utc_now() -%}
+    current_timestamp()
+{%- endmacro %}

@@ -44,7 +44,7 @@
 
 {#- The build stamp every row of such a model carries: the `since` of the next build. -#}
 {% macro rebuild_keys_built_at() -%}
-    cast({{ dbt.current_timestamp() }} as {{ dbt.type_timestamp() }})
+    {{ nk_utc_now() }}
 {%- endmacro %}
 
 {% macro rebuild_keys_drop() -%}

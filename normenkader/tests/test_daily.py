@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import json
 import shutil
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import duckdb
@@ -267,10 +268,12 @@ def test_a_malformed_manifest_or_a_misplaced_mutatie_column_stops_the_load(daily
         load(root, tmp_path / "a.duckdb", echo=lambda *a: None)
 
 
-def test_a_changed_parent_rebuilds_its_children_and_nothing_else(warehouse, tmp_path):
+def test_a_changed_parent_rebuilds_its_children_and_nothing_else(warehouse, tmp_path, monkeypatch):
     """D-58: a change delivery that changes only a subtraject's specialism and an invoice's financier. The
     incremental B-model must carry both into the activities and invoice lines derived from them (their own rows did
-    not change), and rebuild nothing else. The expectation comes from the injected change, not from the SQL."""
+    not change), and rebuild nothing else. The expectation comes from the injected change, not from the SQL.
+    The builds run in a time zone far from UTC: the stamps the builds are ordered by must be UTC all the same."""
+    monkeypatch.setenv("TZ", "Pacific/Kiritimati")  # UTC+14
     contract = load_contract()
     root, day = tmp_path / "deliveries", "2025-03-02"
     shutil.copytree(warehouse.deliveries / "ziekenhuis_demo" / PEILDATUM, root / "ziekenhuis_demo" / PEILDATUM)
@@ -322,6 +325,12 @@ def test_a_changed_parent_rebuilds_its_children_and_nothing_else(warehouse, tmp_
                    for t, k in (("int_bmodel__zorgactiviteit", "zorgactiviteit_id"),
                                 ("int_bmodel__factuurregel", "factuurregel_id"),
                                 ("int_factuurregels_beoordeeld", "factuurregel_id"))}
+    with duckdb.connect(str(db), read_only=True) as con:
+        stamps = con.execute("""select (select max(_applied_at) from staging.base_msz__subtraject_current),
+            (select max(_built_at) from intermediate.int_bmodel__zorgactiviteit),
+            (select max(loaded_at) from raw.load_audit)""").fetchone()
+    utc_now = datetime.now(UTC).replace(tzinfo=None)
+    assert all(abs(utc_now - t) < timedelta(minutes=15) for t in stamps), (utc_now, stamps)
     assert got_activities == {a: new_specialisme for a in sub_activities}
     assert got_lines == {r: f"{new_financier}/{financiers[new_financier]['uzovi']}" for r in inv_lines}
     assert inv_lines <= verdicts  # the verdicts follow the new insurer
