@@ -173,13 +173,13 @@ def changes_sql(contract: Contract) -> str:
     deletion included), so incremental models downstream can find what changed since they were built (D-58)."""
     parts = []
     for e in contract.extracts:
-        key = "\n        || '|' || ".join(f"cast({k} as {{{{ dbt.type_string() }}}})" for k in e.key)
+        key = "\n    || '|' || ".join(f"cast({k} as {{{{ dbt.type_string() }}}})" for k in e.key)
         parts.append(_select(["_institution as institution", f"'{e.name}' as extract_name", f"{key} as sleutel",
-                              "_is_deleted as is_deleted", "_applied_at as applied_at"])
+                              "_is_deleted as is_deleted", "_applied_at as applied_at"], indent=0)
                      + f"\nfrom {{{{ ref('{current_model(e)}') }}}}")
     return (HEADER_SQL + "-- per extract and institution every key of the current state and when its latest version "
             "(or its deletion)\n-- was applied; a model built at T finds what changed since in applied_at > T\n"
-            + "\nunion all\n".join(p.replace("\n    ", "\n") .lstrip() for p in parts) + "\n")
+            + "\nunion all\n".join(parts) + "\n")
 
 
 def contract_markdown(contract: Contract) -> str:

@@ -5,28 +5,31 @@
   invoice, the invoice's financier and the institution's book years.
 -#}
 
+{#- The (institution, key) of the rows of `children` whose `parent_column` is among `parents` (a select of
+    institution and a column of that name); `institution` names the children's institution column. -#}
+{% macro children_of(children, institution, key, parent_column, parents) -%}
+    select
+        c.{{ institution }} as institution,
+        c.{{ key }}
+    from {{ children }} as c
+    inner join ({{ parents | indent(8) }}) as p
+        on c.{{ institution }} = p.institution and c.{{ parent_column }} = p.{{ parent_column }}
+{%- endmacro %}
+
 {#- Subtrajecten changed themselves or through their patient (the pseudonym they carry). -#}
 {% macro gewijzigde_subtrajecten(since) -%}
     {{ changed_keys('subtraject', since, 'subtraject_id') }}
     union
-    select
-        s.institution,
-        s.subtraject_id
-    from {{ ref('int_bmodel__subtraject') }} as s
-    inner join ({{ changed_keys('patient', since, 'patient_id') | indent(8) }}) as p
-        on s.institution = p.institution and s.patient_id = p.patient_id
+    {{ children_of(ref('int_bmodel__subtraject'), 'institution', 'subtraject_id', 'patient_id',
+                   changed_keys('patient', since, 'patient_id')) }}
 {%- endmacro %}
 
 {#- Activities changed themselves or through their subtraject. -#}
 {% macro gewijzigde_zorgactiviteiten(since) -%}
     {{ changed_keys('zorgactiviteit', since, 'zorgactiviteit_id') }}
     union
-    select
-        a._institution as institution,
-        a.zorgactiviteit_id
-    from {{ ref('stg_msz__zorgactiviteit') }} as a
-    inner join ({{ gewijzigde_subtrajecten(since) | indent(8) }}) as s
-        on a._institution = s.institution and a.subtraject_id = s.subtraject_id
+    {{ children_of(ref('stg_msz__zorgactiviteit'), '_institution', 'zorgactiviteit_id', 'subtraject_id',
+                   gewijzigde_subtrajecten(since)) }}
 {%- endmacro %}
 
 {#- The keys a model per activity rebuilds (int_bmodel__zorgactiviteit). -#}
@@ -34,41 +37,26 @@
     {{ with_rebuilt_institutions(gewijzigde_zorgactiviteiten(since), 'zorgactiviteit', 'zorgactiviteit_id', since) }}
 {%- endmacro %}
 
-{#- The invoice lines changed themselves, through their invoice (or its financier), subtraject or activity, or
-    through the institution's book years (which place every line in a book year). -#}
+{#- Invoices changed themselves or through their financier. -#}
+{% macro gewijzigde_facturen(since) -%}
+    {{ changed_keys('factuur', since, 'factuur_id') }}
+    union
+    {{ children_of(ref('stg_msz__factuur'), '_institution', 'factuur_id', 'financier_code',
+                   changed_keys('financier', since, 'financier_code')) }}
+{%- endmacro %}
+
+{#- The invoice lines changed themselves, through their invoice, subtraject or activity, or through the
+    institution's book years (which place every line in a book year). -#}
 {% macro gewijzigde_factuurregels(since) -%}
     {%- set regels = ref('stg_msz__factuurregel') -%}
     {{ changed_keys('factuurregel', since, 'factuurregel_id') }}
     union
-    -- through the invoice, or the invoice's financier
-    select
-        r._institution as institution,
-        r.factuurregel_id
-    from {{ regels }} as r
-    inner join (
-        {{ changed_keys('factuur', since, 'factuur_id') | indent(8) }}
-        union
-        select
-            f._institution as institution,
-            f.factuur_id
-        from {{ ref('stg_msz__factuur') }} as f
-        inner join ({{ changed_keys('financier', since, 'financier_code') | indent(12) }}) as c
-            on f._institution = c.institution and f.financier_code = c.financier_code
-    ) as c on r._institution = c.institution and r.factuur_id = c.factuur_id
+    {{ children_of(regels, '_institution', 'factuurregel_id', 'factuur_id', gewijzigde_facturen(since)) }}
     union
-    select
-        r._institution as institution,
-        r.factuurregel_id
-    from {{ regels }} as r
-    inner join ({{ gewijzigde_subtrajecten(since) | indent(8) }}) as c
-        on r._institution = c.institution and r.subtraject_id = c.subtraject_id
+    {{ children_of(regels, '_institution', 'factuurregel_id', 'subtraject_id', gewijzigde_subtrajecten(since)) }}
     union
-    select
-        r._institution as institution,
-        r.factuurregel_id
-    from {{ regels }} as r
-    inner join ({{ gewijzigde_zorgactiviteiten(since) | indent(8) }}) as c
-        on r._institution = c.institution and r.zorgactiviteit_id = c.zorgactiviteit_id
+    {{ children_of(regels, '_institution', 'factuurregel_id', 'zorgactiviteit_id',
+                   gewijzigde_zorgactiviteiten(since)) }}
     union
     -- every line of an institution whose book years changed
     select
