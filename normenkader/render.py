@@ -35,13 +35,20 @@ def current_model(e: Extract) -> str:
     return e.staging_model.replace("stg_", "base_", 1) + "_current"
 
 
+def not_null(columns: list[str]) -> dict:
+    """One nk_not_null test over the model's required columns (D-59: one test per model, not per column)."""
+    return {"nk_not_null": {"arguments": {"columns": columns}}}
+
+
+def _staging_name(c) -> str:
+    return f"{c.name}_pseudoniem" if c.pii else c.name
+
+
 def _staging_column(e: Extract, c) -> dict:
-    name = f"{c.name}_pseudoniem" if c.pii else c.name
+    name = _staging_name(c)
     desc = "{{ doc('bsn_pseudoniem') }}" if c.pii else c.description
     col: dict = {"name": name, "description": desc, "data_type": c.type}
     tests: list = []
-    if not c.nullable:
-        tests.append("not_null")
     if c.codes:
         tests.append({"accepted_values": {"arguments": {"values": list(c.codes)}}})
     if c.references:
@@ -64,7 +71,7 @@ def staging_yaml(contract: Contract, source: str) -> str:
         # keys are unique per institution: a warehouse of several institutions holds the same numbers twice
         key_test = [{"nk_unique_key": {"arguments": {"columns": ["_institution", *e.key]}}}]
         contract_cols = [
-            {"name": f"{c.name}_pseudoniem" if c.pii else c.name,
+            {"name": _staging_name(c),
              "description": "{{ doc('bsn_pseudoniem') }}" if c.pii else c.description}
             for c in e.columns
         ]
@@ -79,12 +86,13 @@ def staging_yaml(contract: Contract, source: str) -> str:
                 {"name": "_loaded_at", "description": "When the loader read the row's file (UTC)."},
             ] + contract_cols + [
                 {"name": "_errors",
-                 "description": "Every contract break of the row, each naming its column; empty when none.",
-                 "data_tests": ["not_null"]},
+                 "description": "Every contract break of the row, each naming its column; empty when none."},
                 {"name": "_error_columns", "description": "The columns named in `_errors`."},
             ],
-            "data_tests": [{"nk_unique_key": {"arguments": {"columns": ["_delivery_id", "_line"]}}}],
+            "data_tests": [not_null(["_errors"]),
+                           {"nk_unique_key": {"arguments": {"columns": ["_delivery_id", "_line"]}}}],
         })
+        required = [_staging_name(c) for c in e.columns if not c.nullable]
         row_tests = [{"nk_expression_is_true": {
             "name": f"{e.staging_model}_{c.name}", "description": c.description,
             "arguments": {"expression": f"coalesce({c.expression}, true)"}, "config": {"severity": "warn"}}}
@@ -98,7 +106,7 @@ def staging_yaml(contract: Contract, source: str) -> str:
                             "otherwise."),
             "columns": [
                 {"name": "_record_key", "description": "The institution and the natural key as one text.",
-                 "data_tests": ["unique", "not_null"]},
+                 "data_tests": ["unique"]},
                 {"name": "_institution", "description": "{{ doc('institution') }}"},
                 {"name": "_version_delivery_id", "description": "The delivery of this version of the row."},
                 {"name": "_version_peildatum", "description": "The peildatum of that delivery."},
@@ -107,6 +115,7 @@ def staging_yaml(contract: Contract, source: str) -> str:
                 {"name": "_is_deleted", "description": "The latest version is a deletion (mutatie V)."},
                 {"name": "_applied_at", "description": "When the build that wrote this version ran (UTC)."},
             ] + contract_cols,
+            "data_tests": [not_null(["_record_key"])],
         })
         models.append({
             "name": e.staging_model,
@@ -115,7 +124,7 @@ def staging_yaml(contract: Contract, source: str) -> str:
                             "`_delivery_id` and `_peildatum` name that delivery, `_file` and `_line` the line "
                             "the row's version was delivered on."),
             "columns": load_cols + [_staging_column(e, c) for c in e.columns],
-            **({"data_tests": key_test + row_tests} if key_test + row_tests else {}),
+            "data_tests": [*([not_null(required)] if required else []), *key_test, *row_tests],
         })
     return HEADER_YML + yaml.safe_dump({"version": 2, "models": models}, sort_keys=False, allow_unicode=True, width=110)
 

@@ -18,7 +18,7 @@ from normenkader.contract import load_contract
 from normenkader.generate.daily import daily_peildatums, generate_daily
 from normenkader.load import DeliveryError, load
 from normenkader.tests.conftest import SCALE, SEED
-from normenkader.warehouse import run_dbt
+from normenkader.warehouse import NIGHTLY_BUILD, run_dbt
 
 PEILDATUM = "2025-03-01"
 DAYS = 3
@@ -114,8 +114,8 @@ def test_day_by_day_incremental_build_equals_the_full_build(daily, warehouse, tm
     for day in daily_peildatums(PEILDATUM, DAYS):
         for inst in ("ziekenhuis_demo", "ggz_demo"):
             load(daily / inst / day, db, echo=lambda *a: None)
-        # the nightly job: a plain `dbt build`; staging applies only the new delivery
-        run_dbt(["build", "--quiet"], db)
+        # the nightly job: the production build; staging applies only the new delivery
+        run_dbt([*NIGHTLY_BUILD, "--quiet"], db)
     with duckdb.connect(str(db), read_only=True) as con:
         chain = con.execute("select institution, count(*), max(peildatum)::varchar from staging.stg_delivery__chain "
                             "group by 1 order by 1").fetchall()

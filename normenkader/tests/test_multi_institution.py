@@ -23,7 +23,7 @@ from normenkader import PROJECT_ROOT
 from normenkader.compare import MART_SCHEMAS, comparable, mart_tables
 from normenkader.export import export_massa, export_transparantiekalender
 from normenkader.load import load
-from normenkader.warehouse import run_dbt
+from normenkader.warehouse import NIGHTLY_BUILD, run_dbt
 
 TWINS = {"ziekenhuis_demo": "ziekenhuis_tweeling", "ggz_demo": "ggz_tweeling"}
 # a hash over the institution's name: equal between twins by construction only if the name is left out
@@ -60,7 +60,7 @@ def combined(warehouse, tmp_path_factory) -> Path:
         shutil.copytree(warehouse.deliveries / inst, root / twin)
     db = tmp / "combined.duckdb"
     load(root, db, echo=lambda *a: None)
-    run_dbt(["build", "--quiet"], db, project_dir=project)
+    run_dbt([*NIGHTLY_BUILD, "--quiet"], db, project_dir=project)
     return db
 
 
