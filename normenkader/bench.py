@@ -149,7 +149,7 @@ def bench_postgres(db: Path, rows: int, pg: postgres.Settings) -> tuple[list[Sta
 
 
 def bench_scale(scale: float, workdir: Path, seed: int = 42, pg: postgres.Settings | None = None
-                ) -> tuple[list[Stage], list[tuple[str, float]], int | None]:
+                ) -> tuple[list[Stage], list[str], int | None]:
     bin_dir = Path(sys.executable).parent
     root, db = workdir / f"scale-{scale}", workdir / f"scale-{scale}.duckdb"
     shutil.rmtree(root, ignore_errors=True)
@@ -170,9 +170,7 @@ def bench_scale(scale: float, workdir: Path, seed: int = 42, pg: postgres.Settin
     stages.append(Stage("dbt parse (new database)", s, m, rows))
     s, m = _nightly(env)
     stages.append(Stage("dbt build", s, m, rows))
-    results = json.loads((PROJECT_ROOT / "target" / "run_results.json").read_text())
-    slowest = sorted(((r["unique_id"].split(".")[-1], r["execution_time"]) for r in results["results"]
-                      if r["unique_id"].startswith("model.")), key=lambda x: -x[1])[:5]
+    profiles = [f"full: {_profile()}"]
     differing = None
     if pg is not None:
         pg_stages, differing = bench_postgres(db, rows, pg)
@@ -184,7 +182,21 @@ def bench_scale(scale: float, workdir: Path, seed: int = 42, pg: postgres.Settin
         _run([cli, "load", "--root", str(folder), "--db", str(db)], env)
     s, m = _nightly(env)
     stages.append(Stage("daily dbt build", s, m, change_rows))
-    return stages, slowest, differing
+    profiles.append(f"daily: {_profile()}")
+    return stages, profiles, differing
+
+
+def _profile() -> str:
+    """The last build's five slowest models and its thread time per kind of node (dbt's run_results.json)."""
+    results = json.loads((PROJECT_ROOT / "target" / "run_results.json").read_text())["results"]
+    by_kind: dict[str, float] = {}
+    for r in results:
+        kind = r["unique_id"].split(".")[0]
+        by_kind[kind] = by_kind.get(kind, 0.0) + r["execution_time"]
+    slowest = sorted(((r["unique_id"].split(".")[-1], r["execution_time"]) for r in results
+                      if r["unique_id"].startswith("model.")), key=lambda x: -x[1])[:5]
+    return (", ".join(f"{n} {t:.1f}s" for n, t in slowest) + "; thread time: "
+            + ", ".join(f"{kind}s {t:.0f}s" for kind, t in sorted(by_kind.items(), key=lambda x: -x[1])))
 
 
 def _change_delivery(scale: float, seed: int, root: Path, out: Path) -> int:
@@ -244,11 +256,16 @@ def _run_bench(scales: list[float], workdir: Path, echo, pg: postgres.Settings |
              "daily / full, both less the fixed cost |", "|---|---|---|---|---|---|"]
     engines = ["| scale | DuckDB dbt build (s) | PostgreSQL copy raw (s) | PostgreSQL dbt build (s) | PostgreSQL / "
                "DuckDB | mart tables differing |", "|---|---|---|---|---|---|"]
-    fixed = None
+    fixed, failed = None, []
     for scale in scales:
         echo(f"scale {scale} ...")
         on_pg = pg if postgres_up_to is None or scale <= postgres_up_to else None
-        stages, slowest, differing = bench_scale(scale, workdir, pg=on_pg)
+        try:
+            stages, profiles, differing = bench_scale(scale, workdir, pg=on_pg)
+        except RuntimeError as exc:  # e.g. out of memory or disk at the largest scale: keep the scales measured
+            failed.append(f"Scale {scale} did not complete: {str(exc).strip().splitlines()[-1][:300]}")
+            echo(f"  {failed[-1]}")
+            break
         if fixed is None:
             fixed = fixed_cost(workdir, workdir / f"scale-{scale}")
             echo(f"  fixed cost (nightly dbt build, empty delivery) {fixed[0]:.1f}s, full parse {fixed[2]:.1f}s")
@@ -268,7 +285,7 @@ def _run_bench(scales: list[float], workdir: Path, echo, pg: postgres.Settings |
             duck, copy, build = by["dbt build"], by["postgres: copy raw"], by["postgres: dbt build"]
             engines.append(f"| {scale} | {duck.seconds:.1f} | {copy.seconds:.1f} | {build.seconds:.1f} | "
                            f"{build.seconds / duck.seconds:.1f} | {differing} |")
-        slow_lines.append(f"- scale {scale}: " + ", ".join(f"{n} {t:.1f}s" for n, t in slowest))
+        slow_lines += [f"- scale {scale} {p}" for p in profiles]
     lines += ["", f"Fixed cost (the nightly `{' '.join(['dbt', *NIGHTLY_BUILD])}` on an empty delivery, from the "
               f"stored parse: start-up, per-model and per-test overhead): {fixed[0]:.1f} s, peak {fixed[1]:,.0f} MiB. "
               f"A new database or changed code first costs a full parse: {fixed[2]:.1f} s.", "",
@@ -277,7 +294,11 @@ def _run_bench(scales: list[float], workdir: Path, echo, pg: postgres.Settings |
               "B-model, D-58; target daily <= 10% of full):", "", *daily,
               *(["", "The same scale on PostgreSQL (local server, fresh database; marts compared with DuckDB's):", "",
                  *engines] if pg is not None else []),
-              "", "Slowest models (dbt run_results.json):", *slow_lines, "", *backtest]
+              "", "Slowest models and thread time per kind of node (dbt run_results.json; 2 threads):", *slow_lines,
+              "", *backtest,
+              *([*failed, ""] if failed else [])]
+    if fixed is None:
+        raise RuntimeError(failed[0])
     plot = BENCH_DOC.with_name("benchmarks-scale.svg")
     plot.write_text(svg_plot(points, fixed[0]))
     lines += [f"Time against scale: [{plot.name}]({plot.name}).", ""]
