@@ -72,3 +72,45 @@
 {% macro factuurregel_wijzigingen(since) -%}
     {{ with_rebuilt_institutions(gewijzigde_factuurregels(since), 'factuurregel', 'factuurregel_id', since) }}
 {%- endmacro %}
+
+{#- The invoice lines rebuilt in int_bmodel__factuurregel after `since` (its own stamps: every cause above) and the
+    lines deleted since, as (institution, factuurregel_id). -#}
+{% macro herbouwde_factuurregels(since) -%}
+    {{ rebuilt_since(ref('int_bmodel__factuurregel'), 'factuurregel_id', since) }}
+    union
+    {{ changed_keys('factuurregel', since, 'factuurregel_id') }}
+{%- endmacro %}
+
+{#- The patients whose verrijkte massa (int_verrijkte_massa, per patient) may differ since `since`. A line or a
+    subtraject can move to another patient, so both the patient it has now and the one it had count:
+    - the patients of the lines rebuilt since, now;
+    - before: the patient of every version in the chain of those lines' invoices (base_*_checked keeps each version
+      of the chain; the state built last is one of them, or its institution is rebuilt whole below);
+    - the subtrajecten changed since: their patient now, and the patients whose rows name them. -#}
+{% macro verrijkte_massa_wijzigingen(since) -%}
+    {%- set wijzigingen -%}
+    {{ rebuilt_since(ref('int_bmodel__factuurregel'), 'patient_id', since) }}
+    union
+    select
+        f._institution as institution,
+        f.patient_id
+    from {{ ref('base_msz__factuurregel_checked') }} as r
+    inner join ({{ herbouwde_factuurregels(since) | indent(8) }}) as c
+        on r._institution = c.institution and r.factuurregel_id = c.factuurregel_id
+    inner join {{ ref('base_msz__factuur_checked') }} as f
+        on r._institution = f._institution and r.factuur_id = f.factuur_id
+    union
+    {{ children_of(ref('int_bmodel__subtraject'), 'institution', 'patient_id', 'subtraject_id',
+                   gewijzigde_subtrajecten(since)) }}
+    union
+    select
+        t.institution,
+        t.patient_id
+    from {{ this }} as t
+    inner join ({{ gewijzigde_subtrajecten(since) | indent(8) }}) as s
+        on t.institution = s.institution and t.product_id = s.subtraject_id
+    where t.producttype = 'DBC'
+    {%- endset -%}
+    {{ with_rebuilt_institutions(with_rebuilt_institutions(wijzigingen, 'factuurregel', 'patient_id', since),
+                                 'subtraject', 'patient_id', since) }}
+{%- endmacro %}

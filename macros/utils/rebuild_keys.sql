@@ -96,6 +96,15 @@
     where extract_name = '{{ extract_name }}' and ({{ since }} is null or applied_at > {{ since }})
 {%- endmacro %}
 
+{#- (institution, `column`) of the rows another model per key (`relation`) rebuilt after `since`: its own stamps. -#}
+{% macro rebuilt_since(relation, column, since) -%}
+    select
+        institution,
+        {{ column }}
+    from {{ relation }}
+    where {{ since }} is null or _built_at > {{ since }}
+{%- endmacro %}
+
 {#- The model's institutions whose current state of the extract was rebuilt after `since` (their every key applied
     since: a new full delivery, a delivery loaded again, an earlier peildatum) or is gone. All their keys in the
     model are rebuilt, so that a key the new state no longer has disappears. -#}

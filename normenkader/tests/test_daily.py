@@ -26,11 +26,13 @@ DAYS = 3
 # the history mart keeps a row per delivery built; VOLATILE columns are build stamps
 COMPARED_SCHEMAS = ("massa", "normen", "var", "volume")
 HISTORY = ("massa.rpt_massa_aansluiting_historie",)
-# the intermediate models that rebuild only changed keys (D-58) are compared too; _built_at stamps their rebuilds
-# (the extract whose keys they hold)
-INCREMENTAL = {"intermediate.int_bmodel__factuurregel": "factuurregel",
-               "intermediate.int_bmodel__zorgactiviteit": "zorgactiviteit",
-               "intermediate.int_factuurregels_beoordeeld": "factuurregel"}
+# the intermediate models that rebuild only changed keys (D-58, D-60) are compared too; _built_at stamps their
+# rebuilds (the key column they rebuild by)
+INCREMENTAL = {"intermediate.int_bmodel__factuurregel": "factuurregel_id",
+               "intermediate.int_bmodel__zorgactiviteit": "zorgactiviteit_id",
+               "intermediate.int_factuurregels_beoordeeld": "factuurregel_id",
+               "intermediate.int_verrijkte_massa": "patient_id"}
+B_MODEL = list(INCREMENTAL)[:3]  # the models per invoice line and per activity
 VOLATILE = ("built_at", "_built_at")
 
 
@@ -124,19 +126,28 @@ def test_day_by_day_incremental_build_equals_the_full_build(daily, warehouse, tm
         deleted = con.execute("select count(*) from staging.base_msz__zorgactiviteit_current where _is_deleted"
                               ).fetchone()[0]
         # per incremental table every key, and the keys the last night rebuilt (the rows stamped by its build)
-        keys = {t: con.execute(f"""select list(institution || '|' || {e}_id), list(institution || '|' || {e}_id)
+        keys = {t: con.execute(f"""select list(institution || '|' || {k}), list(institution || '|' || {k})
             filter (where _built_at = (select max(_built_at) from {t})) from {t}""").fetchone()
-                for t, e in INCREMENTAL.items()}
+                for t, k in INCREMENTAL.items()}
+        # the verrijkte massa is rebuilt per patient: the patients of the delivered lines in the onderzoeksmassa
+        last = daily / "ziekenhuis_demo" / PEILDATUM
+        delivered = {"factuurregel_id": {f"{i}|{k}" for i, k in _changed_keys(last, "factuurregel")},
+                     "zorgactiviteit_id": {f"{i}|{k}" for i, k in _changed_keys(last, "zorgactiviteit")}}
+        delivered["patient_id"] = {r[0] for r in con.execute("""select distinct r.institution || '|' || r.patient_id
+            from intermediate.int_bmodel__factuurregel as r
+            inner join intermediate.int_factuurregels_in_onderzoeksmassa as m
+                on r.institution = m.institution and r.factuurregel_id = m.factuurregel_id
+            where list_contains(?, r.institution || '|' || r.factuurregel_id)""",
+            [sorted(delivered["factuurregel_id"])]).fetchall()}
     assert chain == [("ggz_demo", DAYS + 1, PEILDATUM), ("ziekenhuis_demo", DAYS + 1, PEILDATUM)]
     assert applied == DAYS + 1  # the invoice lines of every day are in the state, each from its own delivery
     assert deleted > 0  # deletions went through the incremental state (and would show in the source counts)
-    last = daily / "ziekenhuis_demo" / PEILDATUM
     for table, (existing, rebuilt) in keys.items():
         # every key the last change delivery names (new or changed) and that still exists was rebuilt, and the
         # night rebuilt a small part of the table, not all of it
-        delivered = {f"{i}|{k}" for i, k in _changed_keys(last, INCREMENTAL[table])}
-        assert delivered and delivered & set(rebuilt), table
-        assert delivered & set(existing) <= set(rebuilt), f"{table}: delivered keys not rebuilt"
+        named = delivered[INCREMENTAL[table]]
+        assert named and named & set(rebuilt), table
+        assert named & set(existing) <= set(rebuilt), f"{table}: delivered keys not rebuilt"
         assert 0 < len(rebuilt) < len(existing) / 4, (table, len(rebuilt), len(existing))
     assert mart_differences(db, warehouse.db) == {}
 
@@ -264,13 +275,24 @@ def test_a_malformed_manifest_or_a_misplaced_mutatie_column_stops_the_load(daily
         load(root, tmp_path / "a.duckdb", echo=lambda *a: None)
 
 
+def _hospital_change(folder: Path, rows: dict[str, list[dict]]) -> Path:
+    """A hospital change delivery on the warehouse's PEILDATUM holding only `rows` (per extract, with mutatie)."""
+    folder.mkdir(parents=True)
+    (folder / "levering.json").write_text(json.dumps({"soort": "mutatie", "basis": PEILDATUM}))
+    for e in load_contract().for_sector("msz"):
+        with (folder / e.file_name).open("w", encoding="utf-8", newline="") as fh:
+            w = csv.DictWriter(fh, [*e.column_names, "mutatie"], delimiter="|", quoting=csv.QUOTE_ALL)
+            w.writeheader()
+            w.writerows(rows.get(e.name, []))
+    return folder
+
+
 def test_a_changed_parent_rebuilds_its_children_and_nothing_else(warehouse, tmp_path, monkeypatch):
     """D-58: a change delivery that changes only a subtraject's specialism and an invoice's financier. The
     incremental B-model must carry both into the activities and invoice lines derived from them (their own rows did
     not change), and rebuild nothing else. The expectation comes from the injected change, not from the SQL.
     The builds run in a time zone far from UTC: the stamps the builds are ordered by must be UTC all the same."""
     monkeypatch.setenv("TZ", "Pacific/Kiritimati")  # UTC+14
-    contract = load_contract()
     root, day = tmp_path / "deliveries", "2025-03-02"
     shutil.copytree(warehouse.deliveries / "ziekenhuis_demo" / PEILDATUM, root / "ziekenhuis_demo" / PEILDATUM)
     full = root / "ziekenhuis_demo" / PEILDATUM
@@ -292,16 +314,9 @@ def test_a_changed_parent_rebuilds_its_children_and_nothing_else(warehouse, tmp_
               "unit_test"]
     run_dbt(select, db)  # the first build writes every row
 
-    change = root / "ziekenhuis_demo" / day
-    change.mkdir()
-    (change / "levering.json").write_text(json.dumps({"soort": "mutatie", "basis": PEILDATUM}))
-    for e in contract.for_sector("msz"):
-        rows = {"subtraject": [{**sub, "specialisme": new_specialisme, "mutatie": "W"}],
-                "factuur": [{**inv, "financier_code": new_financier, "mutatie": "W"}]}.get(e.name, [])
-        with (change / e.file_name).open("w", encoding="utf-8", newline="") as fh:
-            w = csv.DictWriter(fh, [*e.column_names, "mutatie"], delimiter="|", quoting=csv.QUOTE_ALL)
-            w.writeheader()
-            w.writerows(rows)
+    change = _hospital_change(root / "ziekenhuis_demo" / day, {
+        "subtraject": [{**sub, "specialisme": new_specialisme, "mutatie": "W"}],
+        "factuur": [{**inv, "financier_code": new_financier, "mutatie": "W"}]})
     load(change, db, echo=lambda *a: None)
     run_dbt(select, db)  # the night: incremental
 
@@ -316,8 +331,8 @@ def test_a_changed_parent_rebuilds_its_children_and_nothing_else(warehouse, tmp_
             from intermediate.int_bmodel__factuurregel where factuur_id = ?""", [inv["factuur_id"]]).fetchall())
         verdicts = {r[0] for r in con.execute("""select factuurregel_id from intermediate.int_factuurregels_beoordeeld
             where uzovi = ?""", [financiers[new_financier]["uzovi"]]).fetchall()}
-        rebuilt = {t.split(".")[1]: {r[0] for r in con.execute(f"""select {e}_id from {t}
-            where _built_at = (select max(_built_at) from {t})""").fetchall()} for t, e in INCREMENTAL.items()}
+        rebuilt = {t.split(".")[1]: {r[0] for r in con.execute(f"""select {INCREMENTAL[t]} from {t}
+            where _built_at = (select max(_built_at) from {t})""").fetchall()} for t in B_MODEL}
         stamps = con.execute("""select (select max(_applied_at) from staging.base_msz__subtraject_current),
             (select max(_built_at) from intermediate.int_bmodel__zorgactiviteit),
             (select max(loaded_at) from raw.load_audit)""").fetchone()
@@ -331,3 +346,63 @@ def test_a_changed_parent_rebuilds_its_children_and_nothing_else(warehouse, tmp_
     assert rebuilt["int_bmodel__zorgactiviteit"] == sub_activities
     assert rebuilt["int_bmodel__factuurregel"] == inv_lines | sub_lines
     assert rebuilt["int_factuurregels_beoordeeld"] == inv_lines | sub_lines
+
+
+def test_an_invoice_moved_to_another_patient_moves_its_products_in_the_verrijkte_massa(warehouse, tmp_path):
+    """D-60: the verrijkte massa is rebuilt per patient. An invoice that changes patient takes its lines' products
+    from the old patient to the new one; the old patient is found only through the invoice's earlier version. The
+    injected change decides where the products must be; the night must also equal a full rebuild."""
+    root = tmp_path / "deliveries"
+    full = root / "ziekenhuis_demo" / PEILDATUM
+    shutil.copytree(warehouse.deliveries / "ziekenhuis_demo" / PEILDATUM, full)
+    db = tmp_path / "wh.duckdb"
+    load(full, db, echo=lambda *a: None)
+    select = ["build", "--quiet", "--select", "+int_verrijkte_massa", "--exclude-resource-type", "test", "unit_test"]
+    run_dbt(select, db)
+    with duckdb.connect(str(db), read_only=True) as con:
+        # an invoice in the mass whose DBCs no other invoice bills, and another patient of the hospital
+        factuur_id, products = con.execute("""
+            with producten as (
+                select subtraject_id, count(distinct factuur_id) as facturen
+                from intermediate.int_bmodel__factuurregel group by subtraject_id
+            )
+            select r.factuur_id, list(distinct m.product_id order by m.product_id)
+            from intermediate.int_factuurregels_in_onderzoeksmassa as m
+            inner join intermediate.int_bmodel__factuurregel as r
+                on m.institution = r.institution and m.factuurregel_id = r.factuurregel_id
+            inner join producten as p on m.product_id = p.subtraject_id
+            where m.producttype = 'DBC'
+            group by r.factuur_id
+            having bool_and(p.facturen = 1)
+            order by r.factuur_id limit 1""").fetchone()
+    invoices = {f["factuur_id"]: f for f in _rows(full / "factuur.csv")}
+    old = invoices[factuur_id]["patient_id"]
+    new = next(f["patient_id"] for f in invoices.values() if f["patient_id"] != old)
+
+    load(_hospital_change(root / "ziekenhuis_demo" / "2025-03-02",
+                          {"factuur": [{**invoices[factuur_id], "patient_id": new, "mutatie": "W"}]}), db,
+         echo=lambda *a: None)
+    run_dbt(select, db)  # the night: incremental
+    query = """select patient_id, count(*) from intermediate.int_verrijkte_massa
+        where rol = 'basis' and list_contains(?, product_id) group by all"""
+    with duckdb.connect(str(db), read_only=True) as con:
+        owners = dict(con.execute(query, [products]).fetchall())
+        rebuilt = {r[0] for r in con.execute("""select distinct patient_id from intermediate.int_verrijkte_massa
+            where _built_at = (select max(_built_at) from intermediate.int_verrijkte_massa)""").fetchall()}
+    # the old patient lost the products (its rows were rebuilt, or it has none left), the new one has them
+    assert set(owners) == {new}, (old, owners)
+    assert new in rebuilt
+
+    copy = tmp_path / "full.duckdb"
+    shutil.copyfile(db, copy)
+    run_dbt(["run", "--quiet", "--select", "int_verrijkte_massa", "--full-refresh"], copy)
+    with duckdb.connect(str(db), read_only=True) as con:
+        con.execute(f"attach '{copy}' as full_build (read_only)")
+        cols, names = _table_rows(con, "intermediate.int_verrijkte_massa")
+        differ = con.execute(f"""select count(*) from (
+            (select {names} from intermediate.int_verrijkte_massa
+             except all select {names} from full_build.intermediate.int_verrijkte_massa)
+            union all
+            (select {names} from full_build.intermediate.int_verrijkte_massa
+             except all select {names} from intermediate.int_verrijkte_massa))""").fetchone()[0]
+    assert differ == 0
