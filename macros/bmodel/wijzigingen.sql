@@ -68,7 +68,7 @@
     ) as c on r._institution = c.institution
 {%- endmacro %}
 
-{#- The keys a model per invoice line rebuilds (int_bmodel__factuurregel, int_factuurregels_beoordeeld). -#}
+{#- The keys int_bmodel__factuurregel rebuilds. -#}
 {% macro factuurregel_wijzigingen(since) -%}
     {{ with_rebuilt_institutions(gewijzigde_factuurregels(since), 'factuurregel', 'factuurregel_id', since) }}
 {%- endmacro %}
@@ -79,6 +79,13 @@
     {{ rebuilt_since(ref('int_bmodel__factuurregel'), 'factuurregel_id', since) }}
     union
     {{ changed_keys('factuurregel', since, 'factuurregel_id') }}
+{%- endmacro %}
+
+{#- The keys a model per invoice line downstream of int_bmodel__factuurregel rebuilds (int_factuurregels_beoordeeld):
+    the lines that model rebuilt since, found by its stamps instead of the change set again (which joins the
+    staging lines four times), and the lines deleted since. -#}
+{% macro beoordeling_wijzigingen(since) -%}
+    {{ with_rebuilt_institutions(herbouwde_factuurregels(since), 'factuurregel', 'factuurregel_id', since) }}
 {%- endmacro %}
 
 {#- The patients whose verrijkte massa (int_verrijkte_massa, per patient) may differ since `since`. A line or a

@@ -1,10 +1,7 @@
-{{ incremental_per_key(['institution', 'factuurregel_id'], 'factuurregel_wijzigingen') }}
+{{ incremental_per_key(['institution', 'factuurregel_id'], 'beoordeling_wijzigingen') }}
 -- depends_on: {{ ref('stg_delivery__wijzigingen') }}
--- depends_on: {{ ref('stg_msz__zorgactiviteit') }}
--- depends_on: {{ ref('stg_msz__factuurregel') }}
--- depends_on: {{ ref('stg_msz__factuur') }}
 -- every invoice line with its verdict for the Handreiking onderzoeksmassa of its book year (rules R-OM-*);
--- incremental: only the lines int_bmodel__factuurregel rebuilt for the same changes are judged again (D-58)
+-- incremental: only the lines int_bmodel__factuurregel rebuilt since, and those deleted, are judged again (D-58)
 with regels as (
     select r.* from {{ ref('int_bmodel__factuurregel') }} as r
     where {{ rebuild_keys_only({'institution': 'r.institution', 'factuurregel_id': 'r.factuurregel_id'}) }}
