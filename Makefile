@@ -110,11 +110,13 @@ test-engines: venv spark-venv
 		NORMENKADER_SPARK_DBT=$(CURDIR)/$(SPARK_VENV)/bin/dbt $(BIN)/pytest -n 2 --dist loadfile \
 		normenkader/tests/test_engines.py normenkader/tests/test_spark.py
 
-## bench: generation, GX validation, load, floor query, dbt build and the next night's build at scale 0.1, 1 and 3,
-## PostgreSQL beside DuckDB up to scale 1 (at 3 it alone would add ~20 minutes), plus the fixed cost on an empty
-## delivery; figures appended to docs/benchmarks.md, plot in docs/benchmarks-scale.svg
+## bench: generation, GX validation, load, floor query, dbt build and the next night's build at scale 0.1, 1, 3 and
+## 10 (about 1.5 hours and 35 GB of disk; BENCH_SCALES="0.1 1 3" leaves out 10), PostgreSQL beside DuckDB up to
+## scale 1 (at 3 it alone would add ~20 minutes), plus the fixed cost on an empty delivery; figures appended to
+## docs/benchmarks.md, plot in docs/benchmarks-scale.svg
+BENCH_SCALES ?= 0.1 1 3 10
 bench: venv
-	$(BIN)/normenkader bench --scales 0.1 1 3 --postgres-up-to 1
+	$(BIN)/normenkader bench --scales $(BENCH_SCALES) --postgres-up-to 1
 
 clean:
 	-$(BIN)/normenkader postgres stop
