@@ -322,7 +322,7 @@ def _ratios(points: list[tuple[float, float, float]], fixed: float) -> list[str]
     previous = None
     for scale, build, floor in points:
         data = max(build - fixed, 0.0)
-        growth = (f"{data / previous[1]:.1f}x for {scale / previous[0]:.0f}x the data"
+        growth = (f"{data / previous[1]:.1f}x for {scale / previous[0]:.2g}x the data"
                   if previous and previous[1] else "")
         out.append(f"| {scale} | {build:.1f} | {data:.1f} | {floor:.1f} | {data / floor:.1f} | {growth} |")
         previous = (scale, data)
