@@ -286,6 +286,8 @@ def _run_bench(scales: list[float], workdir: Path, echo, pg: postgres.Settings |
             engines.append(f"| {scale} | {duck.seconds:.1f} | {copy.seconds:.1f} | {build.seconds:.1f} | "
                            f"{build.seconds / duck.seconds:.1f} | {differing} |")
         slow_lines += [f"- scale {scale} {p}" for p in profiles]
+    if fixed is None:  # the first scale failed: nothing to report
+        raise RuntimeError(failed[0])
     lines += ["", f"Fixed cost (the nightly `{' '.join(['dbt', *NIGHTLY_BUILD])}` on an empty delivery, from the "
               f"stored parse: start-up, per-model and per-test overhead): {fixed[0]:.1f} s, peak {fixed[1]:,.0f} MiB. "
               f"A new database or changed code first costs a full parse: {fixed[2]:.1f} s.", "",
@@ -297,8 +299,6 @@ def _run_bench(scales: list[float], workdir: Path, echo, pg: postgres.Settings |
               "", "Slowest models and thread time per kind of node (dbt run_results.json; 2 threads):", *slow_lines,
               "", *backtest,
               *([*failed, ""] if failed else [])]
-    if fixed is None:
-        raise RuntimeError(failed[0])
     plot = BENCH_DOC.with_name("benchmarks-scale.svg")
     plot.write_text(svg_plot(points, fixed[0]))
     lines += [f"Time against scale: [{plot.name}]({plot.name}).", ""]
