@@ -31,7 +31,7 @@ from pathlib import Path
 import duckdb
 
 from normenkader import PROJECT_ROOT, postgres
-from normenkader.warehouse import NIGHTLY_BUILD, dbt_env
+from normenkader.warehouse import NIGHTLY_BUILD, dbt_env, dbt_executable
 
 BENCH_DOC = PROJECT_ROOT / "docs" / "benchmarks.md"
 
@@ -84,11 +84,11 @@ def floor_query(root: Path, env: dict[str, str]) -> tuple[float, float]:
 def _dbt_parse(env: dict[str, str], *args: str) -> tuple[float, float]:
     """`dbt parse` for env's database: the full parse a new database path costs, so that the timed build after it
     starts, as a nightly build does, from the stored parse."""
-    return _run([str(Path(sys.executable).parent / "dbt"), "parse", "--quiet", *args], env)
+    return _run([dbt_executable(), "parse", "--quiet", *args], env)
 
 
 def _nightly(env: dict[str, str], *args: str, allow_failure: bool = False) -> tuple[float, float]:
-    return _run([str(Path(sys.executable).parent / "dbt"), *NIGHTLY_BUILD, "--quiet", *args], env, allow_failure)
+    return _run([dbt_executable(), *NIGHTLY_BUILD, "--quiet", *args], env, allow_failure)
 
 
 def fixed_cost(workdir: Path, template: Path) -> tuple[float, float, float]:

@@ -95,6 +95,14 @@
       of the chain; the state built last is one of them, or its institution is rebuilt whole below);
     - the subtrajecten changed since: their patient now, and the patients whose rows name them. -#}
 {% macro verrijkte_massa_wijzigingen(since) -%}
+    {#- a subtraject's patient now (the B-model) and before (the patients whose rows name it) -#}
+    {%- set eigenaren -%}
+    (
+        select institution, subtraject_id, patient_id from {{ ref('int_bmodel__subtraject') }}
+        union all
+        select institution, product_id as subtraject_id, patient_id from {{ this }} where producttype = 'DBC'
+    )
+    {%- endset -%}
     {%- set wijzigingen -%}
     {{ rebuilt_since(ref('int_bmodel__factuurregel'), 'patient_id', since) }}
     union
@@ -107,16 +115,7 @@
     inner join {{ ref('base_msz__factuur_checked') }} as f
         on r._institution = f._institution and r.factuur_id = f.factuur_id
     union
-    {{ children_of(ref('int_bmodel__subtraject'), 'institution', 'patient_id', 'subtraject_id',
-                   gewijzigde_subtrajecten(since)) }}
-    union
-    select
-        t.institution,
-        t.patient_id
-    from {{ this }} as t
-    inner join ({{ gewijzigde_subtrajecten(since) | indent(8) }}) as s
-        on t.institution = s.institution and t.product_id = s.subtraject_id
-    where t.producttype = 'DBC'
+    {{ children_of(eigenaren, 'institution', 'patient_id', 'subtraject_id', gewijzigde_subtrajecten(since)) }}
     {%- endset -%}
     {{ with_rebuilt_institutions(with_rebuilt_institutions(wijzigingen, 'factuurregel', 'patient_id', since),
                                  'subtraject', 'patient_id', since) }}
