@@ -26,6 +26,9 @@ LOAD_COLUMN_DOCS = [
     ("_line", "{{ doc('source_line') }}"),
 ]
 
+# the stamp of a current version, which a night's data tests scope by (D-61)
+APPLIED_AT = {"name": "_applied_at", "description": "When the build that wrote this version ran (UTC)."}
+
 
 def checked_model(e: Extract) -> str:
     return e.staging_model.replace("stg_", "base_", 1) + "_checked"
@@ -105,17 +108,17 @@ def staging_yaml(contract: Contract, source: str) -> str:
                             "deliveries after those it applied, or rebuilds an institution whose chain changed "
                             "otherwise."),
             "columns": [
-                {"name": "_record_key", "description": "The institution and the natural key as one text.",
-                 "data_tests": ["unique"]},
+                {"name": "_record_key", "description": "The institution and the natural key as one text."},
                 {"name": "_institution", "description": "{{ doc('institution') }}"},
                 {"name": "_version_delivery_id", "description": "The delivery of this version of the row."},
                 {"name": "_version_peildatum", "description": "The peildatum of that delivery."},
                 {"name": "_file", "description": "{{ doc('source_file') }}"},
                 {"name": "_line", "description": "{{ doc('source_line') }}"},
                 {"name": "_is_deleted", "description": "The latest version is a deletion (mutatie V)."},
-                {"name": "_applied_at", "description": "When the build that wrote this version ran (UTC)."},
+                {**APPLIED_AT},
             ] + contract_cols,
-            "data_tests": [not_null(["_record_key"])],
+            "data_tests": [not_null(["_record_key"]),
+                           {"nk_unique_key": {"arguments": {"columns": ["_record_key"]}}}],
         })
         models.append({
             "name": e.staging_model,
@@ -123,7 +126,7 @@ def staging_yaml(contract: Contract, source: str) -> str:
                             "contract as they stand on the latest delivery (full, or full plus changes): "
                             "`_delivery_id` and `_peildatum` name that delivery, `_file` and `_line` the line "
                             "the row's version was delivered on."),
-            "columns": load_cols + [_staging_column(e, c) for c in e.columns],
+            "columns": load_cols + [{**APPLIED_AT}] + [_staging_column(e, c) for c in e.columns],
             "data_tests": [*([not_null(required)] if required else []), *key_test, *row_tests],
         })
     return HEADER_YML + yaml.safe_dump({"version": 2, "models": models}, sort_keys=False, allow_unicode=True, width=110)

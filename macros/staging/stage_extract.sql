@@ -12,7 +12,8 @@
                      changed otherwise (a new full delivery, a delivery loaded again, an earlier peildatum) is
                      rebuilt from its whole chain.
   accept_extract  -> stg_<source>__<extract> (view): the current rows that are not deleted, contract columns only,
-                     under the delivery they describe (the latest in the chain) with the file and line of their version.
+                     under the delivery they describe (the latest in the chain) with the file and line of their version
+                     and when it was applied (`_applied_at`, the stamp a night's tests scope by, D-61).
 
   Checks per column: missing value where not nullable, cannot be read as its type, not in the code list,
   pattern, min / max; per row: a duplicate natural key within the delivery (the first line wins).
@@ -226,6 +227,8 @@ from checked
 
 {% macro current_extract(source_name, table_name, checked_model) -%}
 {{- incremental_staging('_record_key', 'drop_unappendable_institutions') }}
+{#- the stamp of the build that wrote a version: a night's tests read only what it wrote (D-61) -#}
+{{- config(meta={'nk_stamp': '_applied_at'}) }}
 {%- set checked = ref(checked_model) -%}
 {%- set chain = ref('stg_delivery__chain') -%}
 {%- if not execute -%}
@@ -331,6 +334,7 @@ where _recency = 1
 {% macro accept_extract(source_name, table_name, current_model) -%}
 {%- set current = ref(current_model) -%}
 {%- set selected = ref('stg_delivery__selected') -%}
+{{- config(meta={'nk_stamp': '_applied_at'}) }}
 {%- if not execute -%}
 select 1 as parse_placeholder from {{ current }}, {{ selected }}
 {%- else -%}
@@ -340,7 +344,8 @@ select
     r._institution,
     d.peildatum as _peildatum,
     r._file,
-    r._line
+    r._line,
+    r._applied_at
     {%- for name, col in node.columns.items() %},
     r.{{ nk_quote(staged_name(name, col)) }}
     {%- endfor %}

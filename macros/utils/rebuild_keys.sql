@@ -24,6 +24,7 @@
         materialized='incremental',
         incremental_strategy='append',
         on_schema_change='fail',
+        meta={'nk_stamp': '_built_at'},
         pre_hook=[
             '{{ rebuild_keys_drop() }}',
             "{{ rebuild_keys_prepare('" ~ changes_macro ~ "') }}",

@@ -1,0 +1,148 @@
+{#-
+  A night's data tests check what changed since they last passed (docs/decisions.md D-61).
+
+  A model rebuilt per key (incremental) declares the column that stamps each row with the build that wrote it:
+  `meta: {nk_stamp: _built_at}`. Rows are only ever deleted and inserted, never updated in place, so a row whose
+  stamp is not after a test's last pass is the row that test passed on. Every test on such a model that checks rows
+  one by one (nk_not_null, nk_expression_is_true, accepted_values) reads only the rows stamped after its watermark;
+  nk_unique_key groups, over the whole table, only the keys of those rows (a duplicate is always a newly written row
+  against an old or a new one).
+
+  The watermark of a test is the model's latest stamp when the test last *passed* (on-run-end,
+  nk_record_test_passes). A test that fails or warns keeps its old watermark: the next night reads the failing rows
+  again, with whatever was written since, so a failure stays reported until the data is fixed. A test whose
+  arguments change gets a new key, hence no watermark: its first run reads the whole table. A change to a test's
+  macro is code, like a model's: run `dbt build --full-refresh` (every stamp is then new).
+
+  Not scoped: tests across tables (nk_relationship: a parent row can go without its child being written again),
+  tests on models without a stamp (rebuilt whole each night), and every test on an engine whose per-key models are
+  rebuilt whole (Spark, nk_test_scoping_enabled).
+-#}
+
+{% macro nk_test_scoping_enabled() -%}
+    {{ return(adapter.dispatch('nk_test_scoping_enabled', 'normenkader')()) }}
+{%- endmacro %}
+
+{% macro default__nk_test_scoping_enabled() -%}
+    {{ return(true) }}
+{%- endmacro %}
+
+{% macro spark__nk_test_scoping_enabled() -%}
+    {{ return(false) }}
+{%- endmacro %}
+
+{% macro nk_test_watermark_relation() -%}
+    {{ return(api.Relation.create(database=target.database, schema='dbt_test__audit',
+                                  identifier='nk_test_watermark', type='table')) }}
+{%- endmacro %}
+
+{#- on-run-start: the watermark table, created once. -#}
+{% macro nk_create_test_watermarks() -%}
+    {%- if execute and nk_test_scoping_enabled() -%}
+    {%- set wm = nk_test_watermark_relation() -%}
+    {% do adapter.create_schema(wm) %}
+    create table if not exists {{ wm }} (
+        test_key {{ dbt.type_string() }},
+        watermark {{ dbt.type_timestamp() }},
+        recorded_at {{ dbt.type_timestamp() }}
+    )
+    {%- endif -%}
+{%- endmacro %}
+
+{#- The key a test's watermark is stored under: the test and its arguments. -#}
+{% macro nk_test_key(test_node) -%}
+    {{ return(test_node.unique_id ~ ':' ~ local_md5(tojson(test_node.test_metadata.kwargs, sort_keys=true))) }}
+{%- endmacro %}
+
+{#- For a test node (graph.nodes' dict): {key, relation, stamp} when the test may be scoped (its model declares a stamp), else none. -#}
+{% macro nk_test_scope_of(test_node) -%}
+    {%- set model_id = test_node.get('attached_node') if test_node else none -%}
+    {%- if not nk_test_scoping_enabled() or not model_id or model_id not in graph.nodes -%}
+        {{ return(none) }}
+    {%- endif -%}
+    {%- set m = graph.nodes[model_id] -%}
+    {%- set stamp = m.config.get('meta', {}).get('nk_stamp') -%}
+    {%- if not stamp -%}
+        {{ return(none) }}
+    {%- endif -%}
+    {{ return({
+        'key': nk_test_key(test_node),
+        'relation': api.Relation.create(database=m.database, schema=m.schema, identifier=m.alias),
+        'stamp': stamp
+    }) }}
+{%- endmacro %}
+
+{#- Inside a generic test: the scope of the test being compiled, or none. `model` here is the context's node (the
+    test), which the test's own `model` argument (the tested relation) hides inside the test macro. -#}
+{% macro nk_current_test_scope() -%}
+    {%- if not execute or model.get('resource_type') != 'test' -%}
+        {{ return(none) }}
+    {%- endif -%}
+    {{ return(nk_test_scope_of(graph.nodes.get(model.unique_id, model))) }}
+{%- endmacro %}
+
+{#- The predicate "the row was written after the test's watermark" (true without a watermark, or for a row
+    without a stamp). -#}
+{% macro nk_after_watermark(scope, alias=none) -%}
+    {%- set column = (alias ~ '.' if alias else '') ~ scope.stamp -%}
+    coalesce({{ column }} > (
+        select max(w.watermark) from {{ nk_test_watermark_relation() }} as w where w.test_key = '{{ scope.key }}'
+    ), true)
+{%- endmacro %}
+
+{#- What a row-by-row test reads: the model, or on a scoped test the model's rows written after its watermark. -#}
+{% macro nk_test_rows(model) -%}
+    {%- set scope = nk_current_test_scope() -%}
+    {%- if scope -%}
+    (select * from {{ model }} as m where {{ nk_after_watermark(scope, "m") }}) as scoped
+    {%- else -%}
+    {{ model }}
+    {%- endif -%}
+{%- endmacro %}
+
+{#- on-run-end: each scoped test that passed moves its watermark to its model's latest stamp. -#}
+{% macro nk_record_test_passes(results) -%}
+    {%- if execute and nk_test_scoping_enabled() -%}
+    {%- set marks = [] -%}
+    {%- for r in results -%}
+        {%- if r.node.resource_type == 'test' and r.status == 'pass' -%}
+            {%- set scope = nk_test_scope_of(graph.nodes.get(r.node.unique_id)) -%}
+            {%- if scope -%}
+                {%- do marks.append(scope) -%}
+            {%- endif -%}
+        {%- endif -%}
+    {%- endfor -%}
+    {%- if marks -%}
+    {%- set wm = nk_test_watermark_relation() -%}
+    delete from {{ wm }} where test_key in (
+        {%- for s in marks %}'{{ s.key }}'{{ ", " if not loop.last }}{% endfor -%}
+    );
+    insert into {{ wm }} (test_key, watermark, recorded_at)
+    {% for s in marks -%}
+    select '{{ s.key }}', max({{ s.stamp }}), {{ nk_utc_now() }} from {{ s.relation }}
+    {% if not loop.last %}union all
+    {% endif -%}
+    {%- endfor -%}
+    {%- endif -%}
+    {%- endif -%}
+{%- endmacro %}
+
+{#- dbt's accepted_values (dispatched from the dbt namespace, so the project's version wins), reading the rows of
+    nk_test_rows: on a model with a stamp only those written since the test last passed. -#}
+{% macro default__test_accepted_values(model, column_name, values, quote=True) -%}
+with all_values as (
+    select
+        {{ column_name }} as value_field,
+        count(*) as n_records
+    from {{ nk_test_rows(model) }}
+    group by {{ column_name }}
+)
+
+select *
+from all_values
+where value_field not in (
+    {%- for value in values -%}
+    {%- if quote %}'{{ value }}'{% else %}{{ value }}{% endif %}{{ ", " if not loop.last }}
+    {%- endfor -%}
+)
+{%- endmacro %}
