@@ -334,7 +334,8 @@ where _recency = 1
 {% macro accept_extract(source_name, table_name, current_model) -%}
 {%- set current = ref(current_model) -%}
 {%- set selected = ref('stg_delivery__selected') -%}
-{{- config(meta={'nk_stamp': '_applied_at'}) }}
+{#- the view has the keys of the extract's current state: a relationship to it finds removals in the change feed -#}
+{{- config(meta={'nk_stamp': '_applied_at', 'nk_key_extract': table_name}) }}
 {%- if not execute -%}
 select 1 as parse_placeholder from {{ current }}, {{ selected }}
 {%- else -%}

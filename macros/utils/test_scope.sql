@@ -9,14 +9,20 @@
   against an old or a new one).
 
   The watermark of a test is the model's latest stamp when the test last *passed* (on-run-end,
-  nk_record_test_passes). A test that fails or warns keeps its old watermark: the next night reads the failing rows
-  again, with whatever was written since, so a failure stays reported until the data is fixed. A test whose
-  arguments change gets a new key, hence no watermark: its first run reads the whole table. A change to a test's
-  macro is code, like a model's: run `dbt build --full-refresh` (every stamp is then new).
+  nk_record_test_passes); for a relationship to a parent with an extract's keys, the later of that and the parent
+  keys' latest stamp (every stamp up to it was written before the test ran). A test that fails or warns keeps its
+  old watermark: the next night reads the failing rows again, with whatever was written since, so a failure stays
+  reported until the data is fixed. A test whose arguments change gets a new key, hence no watermark: its first run
+  reads the whole table. A change to a test's macro is code, like a model's: run `dbt build --full-refresh` (every
+  stamp is then new).
 
-  Not scoped: tests across tables (nk_relationship: a parent row can go without its child being written again),
-  tests on models without a stamp (rebuilt whole each night), and every test on an engine whose per-key models are
-  rebuilt whole (Spark, nk_test_scoping_enabled).
+  nk_relationship reads the child rows written since, and the child rows whose parent may have gone since: a parent
+  row can go without its child being written again. That needs the parent's removals, which only a parent holding
+  the keys of an extract's current state has (`meta: {nk_key_extract: <extract>}`: the staging views, and B-model
+  tables with exactly their extract's keys): their key changes and deletions are in stg_delivery__wijzigingen.
+  A relationship to any other parent reads every child row.
+  Not scoped: tests on models without a stamp (rebuilt whole each night), and every test on an engine whose per-key
+  models are rebuilt whole (Spark, nk_test_scoping_enabled).
 -#}
 
 {% macro nk_test_scoping_enabled() -%}
@@ -65,10 +71,16 @@
     {%- if not stamp -%}
         {{ return(none) }}
     {%- endif -%}
+    {#- a test on two models (a relationship): the extract whose current keys the other one has, if it says so -#}
+    {%- set ns = namespace(parent_extract=none) -%}
+    {%- for other in test_node.depends_on.nodes if other != model_id and other in graph.nodes -%}
+        {%- set ns.parent_extract = graph.nodes[other].config.get('meta', {}).get('nk_key_extract') -%}
+    {%- endfor -%}
     {{ return({
         'key': nk_test_key(test_node),
         'relation': api.Relation.create(database=m.database, schema=m.schema, identifier=m.alias),
-        'stamp': stamp
+        'stamp': stamp,
+        'parent_extract': ns.parent_extract
     }) }}
 {%- endmacro %}
 
@@ -81,13 +93,59 @@
     {{ return(nk_test_scope_of(graph.nodes.get(model.unique_id, model))) }}
 {%- endmacro %}
 
+{#- The test's watermark (NULL when it has none). -#}
+{% macro nk_watermark(scope) -%}
+    (select max(wm.watermark) from {{ nk_test_watermark_relation() }} as wm where wm.test_key = '{{ scope.key }}')
+{%- endmacro %}
+
 {#- The predicate "the row was written after the test's watermark" (true without a watermark, or for a row
     without a stamp). -#}
 {% macro nk_after_watermark(scope, alias=none) -%}
     {%- set column = (alias ~ '.' if alias else '') ~ scope.stamp -%}
-    coalesce({{ column }} > (
-        select max(w.watermark) from {{ nk_test_watermark_relation() }} as w where w.test_key = '{{ scope.key }}'
-    ), true)
+    coalesce({{ column }} > {{ nk_watermark(scope) }}, true)
+{%- endmacro %}
+
+{#- The natural key (list of columns) of a contract extract, by its name. -#}
+{% macro nk_extract_key(extract_name) -%}
+    {%- for node in graph.sources.values() if node.name == extract_name -%}
+        {{ return((node.meta or node.config.get('meta', {})).get('key', [])) }}
+    {%- endfor -%}
+    {{ return([]) }}
+{%- endmacro %}
+
+{#- Whether a relationship test on `field` can find its parent's removals in the change feed: the parent has an
+    extract's keys and `field` is that extract's whole key (the feed's `sleutel`). -#}
+{% macro nk_parent_changes_known(scope, field) -%}
+    {{ return(scope is not none and scope.parent_extract is not none
+              and nk_extract_key(scope.parent_extract) | list == [field]) }}
+{%- endmacro %}
+
+{#- The change feed (stg_delivery__wijzigingen: every current key of every extract with when it was applied,
+    deletions included), without a ref: a test may read it without depending on it. -#}
+{% macro nk_change_feed() -%}
+    {%- set feed = graph.nodes['model.normenkader.stg_delivery__wijzigingen'] -%}
+    {{ return(api.Relation.create(database=feed.database, schema=feed.schema, identifier=feed.alias)) }}
+{%- endmacro %}
+
+{#- For a relationship whose parent has the keys of an extract's current state (`meta: {nk_key_extract: ...}`):
+    the parent keys applied (changed or deleted) since the watermark, as (institution, sleutel). -#}
+{% macro nk_parent_keys_changed_since(scope) -%}
+select distinct
+    w.institution,
+    w.sleutel
+from {{ nk_change_feed() }} as w
+where w.extract_name = '{{ scope.parent_extract }}' and w.applied_at > {{ nk_watermark(scope) }}
+{%- endmacro %}
+
+{#- The predicate "the parent's institution was rebuilt whole since the watermark (every key applied after it: a key
+    it no longer has leaves no tombstone) or has no keys at all": not an institution with a key applied before. -#}
+{% macro nk_parent_rebuilt_since(scope, institution) -%}
+({{ institution }} is null or {{ institution }} not in (
+    select w.institution from {{ nk_change_feed() }} as w
+    where w.extract_name = '{{ scope.parent_extract }}' and w.institution is not null
+    group by w.institution
+    having min(w.applied_at) <= {{ nk_watermark(scope) }}
+))
 {%- endmacro %}
 
 {#- What a row-by-row test reads: the model, or on a scoped test the model's rows written after its watermark. -#}
@@ -119,7 +177,21 @@
     );
     insert into {{ wm }} (test_key, watermark, recorded_at)
     {% for s in marks -%}
+    {%- if s.parent_extract %}
+    -- a relationship: also the latest stamp of its parent's keys, which may be later than the child's (built after
+    -- it in the same run); else every parent key of that run would count as changed the next night
+    select
+        '{{ s.key }}',
+        (select max(m) from (
+            select max({{ s.stamp }}) as m from {{ s.relation }}
+            union all
+            select max(w.applied_at) as m from {{ nk_change_feed() }} as w
+            where w.extract_name = '{{ s.parent_extract }}'
+        ) as stamps),
+        {{ nk_utc_now() }}
+    {%- else %}
     select '{{ s.key }}', max({{ s.stamp }}), {{ nk_utc_now() }} from {{ s.relation }}
+    {%- endif %}
     {% if not loop.last %}union all
     {% endif -%}
     {%- endfor -%}

@@ -88,3 +88,56 @@ def test_a_nights_test_reads_what_was_written_since_it_passed_and_keeps_reportin
     proc = run_dbt(select, db, check=False)
     assert proc.returncode == 1, proc.stdout[-3000:]
     assert failures() == [(inst, old_dup, 2)]
+
+
+def test_a_nights_relationship_test_reads_the_children_of_parents_gone_since_it_passed(warehouse, tmp_path):
+    """D-61: a parent can go without its children being written again. The relationship test reads, besides the
+    children written since it passed, those whose parent key the change feed shows applied (here: deleted) since,
+    and every child of an institution whose parent keys were all applied since."""
+    test = ("nk_relationship_stg_msz__zorgactiviteit_subtraject_id__subtraject_id___institution__"
+            "ref_stg_msz__subtraject_")
+    select = ["test", "--select", "stg_msz__zorgactiviteit,test_name:nk_relationship", "--store-failures"]
+    db = tmp_path / "gone.duckdb"
+    shutil.copyfile(warehouse.db, db)
+    with duckdb.connect(str(db)) as con:
+        # the subtrajecten written after the activities (as in a run that builds them later)
+        con.execute("update staging.base_msz__subtraject_current set _applied_at = ? + interval 1 second",
+                    [_watermark(con, test)])
+    run_dbt(select, db)
+    with duckdb.connect(str(db)) as con:
+        mark = _watermark(con, test)
+        # the watermark is the later of the two tables' latest stamps, so that those subtrajecten do not count as
+        # changed the next night
+        assert mark == con.execute("select max(_applied_at) from staging.base_msz__subtraject_current"
+                                   ).fetchall()[0][0]
+        assert mark > con.execute("select max(_applied_at) from staging.base_msz__zorgactiviteit_current"
+                                  ).fetchall()[0][0]
+        (inst, gone, gone_n), (_, lost, lost_n) = con.execute("""select _institution, subtraject_id, count(*)
+            from staging.stg_msz__zorgactiviteit group by all order by 1, 2 limit 2""").fetchall()
+        # the night's delivery deletes a subtraject and not its activities: a tombstone stamped by the build ...
+        con.execute("""update staging.base_msz__subtraject_current
+            set _is_deleted = true, _applied_at = ? + interval 1 minute
+            where _institution = ? and subtraject_id = ?""", [mark, inst, gone])
+        # ... while a subtraject removed by no build (no tombstone, no stamp) leaves orphans the night does not read
+        con.execute("delete from staging.base_msz__subtraject_current where _institution = ? and subtraject_id = ?",
+                    [inst, lost])
+
+    def orphans() -> dict[str, int]:
+        with duckdb.connect(str(db), read_only=True) as con:
+            (name,), = con.execute("""select table_name from information_schema.tables where
+                table_schema = 'dbt_test__audit' and table_name like 'nk_relationship_stg_msz__zorga%'"""
+                                   ).fetchall()
+            return dict(con.execute(f"""select subtraject_id, count(*) from dbt_test__audit."{name}"
+                group by 1""").fetchall())
+
+    proc = run_dbt(select, db)  # the staging relationships warn
+    assert "WARN=1" in proc.stdout, proc.stdout[-3000:]
+    assert orphans() == {gone: gone_n}
+    with duckdb.connect(str(db)) as con:
+        assert _watermark(con, test) == mark  # a warning does not move it
+        # the institution's subtrajecten rebuilt whole (a new full delivery: every key applied since): a key the new
+        # state lacks leaves no tombstone, so every activity of the institution is read
+        con.execute("""update staging.base_msz__subtraject_current set _applied_at = ? + interval 1 minute
+            where _institution = ?""", [mark, inst])
+    run_dbt(select, db)
+    assert orphans() == {gone: gone_n, lost: lost_n}
