@@ -6,6 +6,7 @@
   passed and those whose parent key changed or went since (D-61, macros/utils/test_scope.sql).
 -#}
 {% test nk_relationship(model, column_name, to, field, institution='institution', to_institution=none) %}
+-- depends_on: {{ ref('stg_delivery__wijzigingen') }} (the change feed a scoped test reads: built before it)
 {%- set scope = nk_current_test_scope() -%}
 {%- set scoped = nk_parent_changes_known(scope, field) %}
 select
