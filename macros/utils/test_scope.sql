@@ -74,7 +74,10 @@
     {#- a test on two models (a relationship): the extract whose current keys the other one has, if it says so -#}
     {%- set ns = namespace(parent_extract=none) -%}
     {%- for other in test_node.depends_on.nodes if other != model_id and other in graph.nodes -%}
-        {%- set ns.parent_extract = graph.nodes[other].config.get('meta', {}).get('nk_key_extract') -%}
+        {%- set extract = graph.nodes[other].config.get('meta', {}).get('nk_key_extract') -%}
+        {%- if extract -%}
+            {%- set ns.parent_extract = extract -%}
+        {%- endif -%}
     {%- endfor -%}
     {{ return({
         'key': nk_test_key(test_node),
@@ -84,22 +87,35 @@
     }) }}
 {%- endmacro %}
 
-{#- Inside a generic test: the scope of the test being compiled, or none. `model` here is the context's node (the
-    test), which the test's own `model` argument (the tested relation) hides inside the test macro. -#}
+{#- Inside a generic test: the scope of the test being compiled, with its watermark, or none: the test reads its
+    whole model when the model has no stamp or the test never passed (read here, as tests are compiled just before
+    they run: a literal lets the engine skip the blocks of old rows, and a first run stays a plain scan). `model`
+    here is the context's node (the test), which the test's own `model` argument hides inside the test macro. -#}
 {% macro nk_current_test_scope() -%}
     {%- if not execute or model.get('resource_type') != 'test' -%}
         {{ return(none) }}
     {%- endif -%}
-    {{ return(nk_test_scope_of(graph.nodes.get(model.unique_id, model))) }}
+    {%- set scope = nk_test_scope_of(graph.nodes.get(model.unique_id, model)) -%}
+    {%- set wm = nk_test_watermark_relation() -%}
+    {%- if scope is none
+           or adapter.get_relation(database=wm.database, schema=wm.schema, identifier=wm.identifier) is none -%}
+        {{ return(none) }}
+    {%- endif -%}
+    {%- set found = run_query("select max(watermark) from " ~ wm ~ " where test_key = '" ~ scope.key ~ "'") -%}
+    {%- set watermark = found.columns[0].values()[0] if found and found.rows | length > 0 else none -%}
+    {%- if watermark is none -%}
+        {{ return(none) }}
+    {%- endif -%}
+    {%- do scope.update({'watermark': watermark}) -%}
+    {{ return(scope) }}
 {%- endmacro %}
 
-{#- The test's watermark (NULL when it has none). -#}
+{#- The test's watermark, as a literal. -#}
 {% macro nk_watermark(scope) -%}
-    (select max(wm.watermark) from {{ nk_test_watermark_relation() }} as wm where wm.test_key = '{{ scope.key }}')
+    cast('{{ scope.watermark }}' as {{ dbt.type_timestamp() }})
 {%- endmacro %}
 
-{#- The predicate "the row was written after the test's watermark" (true without a watermark, or for a row
-    without a stamp). -#}
+{#- The predicate "the row was written after the test's watermark" (true for a row without a stamp). -#}
 {% macro nk_after_watermark(scope, alias=none) -%}
     {%- set column = (alias ~ '.' if alias else '') ~ scope.stamp -%}
     coalesce({{ column }} > {{ nk_watermark(scope) }}, true)
