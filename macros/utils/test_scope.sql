@@ -60,7 +60,8 @@
     {{ return(test_node.unique_id ~ ':' ~ local_md5(tojson(test_node.test_metadata.kwargs, sort_keys=true))) }}
 {%- endmacro %}
 
-{#- For a test node (graph.nodes' dict): {key, relation, stamp} when the test may be scoped (its model declares a stamp), else none. -#}
+{#- For a test node (graph.nodes' dict): {key, relation, stamp, parent_extract} when the test may be scoped (its
+    model declares a stamp), else none. -#}
 {% macro nk_test_scope_of(test_node) -%}
     {%- set model_id = test_node.get('attached_node') if test_node else none -%}
     {%- if not nk_test_scoping_enabled() or not model_id or model_id not in graph.nodes -%}
