@@ -28,6 +28,11 @@
     {{ exceptions.raise_compiler_error("no extract " ~ source_name ~ "." ~ table_name ~ " in the contract") }}
 {%- endmacro %}
 
+{#- An extract's natural key (its columns), from the contract. -#}
+{% macro contract_key(node) -%}
+    {{ return((node.meta or node.config.get('meta', {})).get('key', [])) }}
+{%- endmacro %}
+
 {% macro contract_meta(column) -%}
     {{ return(column.get('meta') or column.get('config', {}).get('meta') or {}) }}
 {%- endmacro %}
@@ -71,7 +76,7 @@
 select 1 as parse_placeholder from {{ relation }}, {{ chain }}, {{ audit }}
 {%- else -%}
 {%- set node = contract_extract(source_name, table_name) -%}
-{%- set key = (node.meta or node.config.get('meta', {})).get('key', []) -%}
+{%- set key = contract_key(node) -%}
 with raw as (
     select * from {{ relation }}
 ),
@@ -235,7 +240,7 @@ from checked
 select 1 as parse_placeholder from {{ checked }}, {{ chain }}
 {%- else -%}
 {%- set node = contract_extract(source_name, table_name) -%}
-{%- set key = (node.meta or node.config.get('meta', {})).get('key', []) -%}
+{%- set key = contract_key(node) -%}
 with chain as (
     select * from {{ chain }}
 ),

@@ -125,7 +125,7 @@
 {#- The natural key (list of columns) of a contract extract, by its name. -#}
 {% macro nk_extract_key(extract_name) -%}
     {%- for node in graph.sources.values() if node.name == extract_name -%}
-        {{ return((node.meta or node.config.get('meta', {})).get('key', [])) }}
+        {{ return(contract_key(node)) }}
     {%- endfor -%}
     {{ return([]) }}
 {%- endmacro %}
@@ -138,7 +138,8 @@
 {%- endmacro %}
 
 {#- The change feed (stg_delivery__wijzigingen: every current key of every extract with when it was applied,
-    deletions included), without a ref: a test may read it without depending on it. -#}
+    deletions included) as a relation, for the on-run-end hook as well as the tests (nk_relationship declares its
+    dependency on it with a depends_on comment, so a ref here would add nothing). -#}
 {% macro nk_change_feed() -%}
     {%- set feed = graph.nodes['model.normenkader.stg_delivery__wijzigingen'] -%}
     {{ return(api.Relation.create(database=feed.database, schema=feed.schema, identifier=feed.alias)) }}
