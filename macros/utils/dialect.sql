@@ -99,6 +99,15 @@
     double
 {%- endmacro %}
 
+{#- A timestamp read by run_query (a datetime, or none) as a SQL literal: NULL when none. -#}
+{% macro nk_timestamp_literal(value) -%}
+    {%- if value is none -%}
+    cast(null as {{ dbt.type_timestamp() }})
+    {%- else -%}
+    cast('{{ value }}' as {{ dbt.type_timestamp() }})
+    {%- endif -%}
+{%- endmacro %}
+
 {#- The build's time as a UTC timestamp, to order builds by: the incremental models compare these stamps across
     builds (D-58), and a local time would run backwards when the clocks go back in autumn. Spark's timestamps are
     instants already. -#}

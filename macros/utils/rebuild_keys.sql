@@ -5,7 +5,7 @@
   model), `changes_macro` the name of a macro `changes_macro(since)` that selects the keys to rebuild: those whose
   own version, or a parent's, was applied after `since` (stg_delivery__wijzigingen), deletions included.
   `since` is the latest `_built_at` of the model, i.e. the build that last wrote rows to it (NULL on an empty
-  table: every key). On an incremental build, in the model's transaction:
+  table: every key), as a literal (rebuild_keys_since). On an incremental build, in the model's transaction:
     1. pre-hook: the keys to rebuild are written to <model>__wijzigingen;
     2. pre-hook: those keys' rows are deleted from the model;
     3. the model's select, restricted by `rebuild_keys_only(...)`, appends the current rows of those keys;
@@ -59,9 +59,19 @@
     {%- set changes = context[changes_macro] -%}
     create table {{ rebuild_keys_relation() }} as
     select distinct * from (
-        {{ changes('(select max(_built_at) from ' ~ this ~ ')') | indent(8) }}
+        {{ changes(rebuild_keys_since()) | indent(8) }}
     ) as k
     {%- endif -%}
+{%- endmacro %}
+
+{#- The model's latest `_built_at`, read when the pre-hook runs and written in as a literal (NULL on an empty
+    table): a constant lets the engine skip the row groups of older stamps (DuckDB's zone maps) in every table the
+    change set filters by stamp; a subquery in its place made it read them all (measured at scale 1: 0.4-0.6 s
+    against 0.01 s for an empty change set of the subtraject kenmerken). -#}
+{% macro rebuild_keys_since() -%}
+    {%- set found = run_query('select max(_built_at) from ' ~ this) if execute else none -%}
+    {%- set since = found.columns[0].values()[0] if found and found.rows | length > 0 else none -%}
+    {{- nk_timestamp_literal(since) -}}
 {%- endmacro %}
 
 {% macro rebuild_keys_delete(key) -%}

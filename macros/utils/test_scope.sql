@@ -113,7 +113,7 @@
 
 {#- The test's watermark, as a literal. -#}
 {% macro nk_watermark(scope) -%}
-    cast('{{ scope.watermark }}' as {{ dbt.type_timestamp() }})
+    {{ nk_timestamp_literal(scope.watermark) }}
 {%- endmacro %}
 
 {#- The predicate "the row was written after the test's watermark" (true for a row without a stamp). -#}
