@@ -120,3 +120,57 @@
     {{ with_rebuilt_institutions(with_rebuilt_institutions(wijzigingen, 'factuurregel', 'patient_id', since),
                                  'subtraject', 'patient_id', since) }}
 {%- endmacro %}
+
+{#- (institution, `column`) of every version of the rows of `checked` (a base_*_checked table: each version an
+    extract delivered, before and now) whose `key` is among `keys` (a select of institution and `key`). -#}
+{% macro alle_versies(checked, key, column, keys) -%}
+    select
+        v._institution as institution,
+        v.{{ column }}
+    from {{ checked }} as v
+    inner join ({{ keys | indent(8) }}) as k on v._institution = k.institution and v.{{ key }} = k.{{ key }}
+{%- endmacro %}
+
+{#- The subtrajecten whose care profile or invoicing (int_bmodel__subtraject_kenmerken, per subtraject) may differ
+    since `since` (D-62). An activity or a line can move to another subtraject, so both the subtraject it names now
+    and every one it named before count:
+    - the subtrajecten changed themselves (deleted ones included);
+    - the subtrajecten of the activities and lines rebuilt since (their B-model stamps: every cause of D-58), now;
+    - the subtraject of every version of the activities changed or deleted since and of the lines rebuilt or
+      deleted since (base_*_checked keeps each version). -#}
+{% macro subtraject_kenmerken_wijzigingen(since) -%}
+    {%- set activiteiten = changed_keys('zorgactiviteit', since, 'zorgactiviteit_id') -%}
+    {%- set wijzigingen -%}
+    {{ changed_keys('subtraject', since, 'subtraject_id') }}
+    union
+    {{ rebuilt_since(ref('int_bmodel__zorgactiviteit'), 'subtraject_id', since) }}
+    union
+    {{ alle_versies(ref('base_msz__zorgactiviteit_checked'), 'zorgactiviteit_id', 'subtraject_id', activiteiten) }}
+    union
+    {{ rebuilt_since(ref('int_bmodel__factuurregel'), 'subtraject_id', since) }}
+    union
+    {{ alle_versies(ref('base_msz__factuurregel_checked'), 'factuurregel_id', 'subtraject_id',
+                    herbouwde_factuurregels(since)) }}
+    {%- endset -%}
+    {%- set wijzigingen = with_rebuilt_institutions(wijzigingen, 'subtraject', 'subtraject_id', since) -%}
+    {%- set wijzigingen = with_rebuilt_institutions(wijzigingen, 'zorgactiviteit', 'subtraject_id', since) -%}
+    {{ with_rebuilt_institutions(wijzigingen, 'factuurregel', 'subtraject_id', since) }}
+{%- endmacro %}
+
+{#- The patients whose MSZ norm evaluation (per patient: a norm compares a patient's subtrajecten of one specialism)
+    may differ since `since` (D-62): the patient of every version of the subtrajecten whose care profile or
+    invoicing was rebuilt since (int_bmodel__subtraject_kenmerken's stamps) or that changed themselves or through
+    their patient since (deleted ones included). A subtraject can move to another patient: every version counts. -#}
+{% macro norm_patienten_wijzigingen(since) -%}
+    {%- set subtrajecten -%}
+    {{ rebuilt_since(ref('int_bmodel__subtraject_kenmerken'), 'subtraject_id', since) }}
+    union
+    {{ gewijzigde_subtrajecten(since) }}
+    {%- endset -%}
+    {%- set wijzigingen -%}
+    {{ alle_versies(ref('base_msz__subtraject_checked'), 'subtraject_id', 'patient_id', subtrajecten) }}
+    union
+    {{ changed_keys('patient', since, 'patient_id') }}
+    {%- endset -%}
+    {{ with_rebuilt_institutions(wijzigingen, 'subtraject', 'patient_id', since) }}
+{%- endmacro %}

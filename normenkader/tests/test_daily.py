@@ -31,7 +31,9 @@ HISTORY = ("massa.rpt_massa_aansluiting_historie",)
 INCREMENTAL = {"intermediate.int_bmodel__factuurregel": "factuurregel_id",
                "intermediate.int_bmodel__zorgactiviteit": "zorgactiviteit_id",
                "intermediate.int_factuurregels_beoordeeld": "factuurregel_id",
-               "intermediate.int_verrijkte_massa": "patient_id"}
+               "intermediate.int_verrijkte_massa": "patient_id",
+               "intermediate.int_bmodel__subtraject_kenmerken": "subtraject_id",
+               "intermediate.int_normen__subtraject_sluitregel": "patient_id"}
 B_MODEL = list(INCREMENTAL)[:3]  # the models per invoice line and per activity
 VOLATILE = ("built_at", "_built_at")
 
@@ -111,10 +113,12 @@ def _table_differences(con, table: str, where: str = "") -> str:
     return "; ".join(parts)
 
 
-def _changed_keys(folder: Path, extract: str) -> set[tuple[str, str]]:
-    """(institution, key) of every row a change delivery's file holds, from the file itself."""
+def _changed_keys(folder: Path, extract: str, column: str | None = None) -> set[tuple[str, str]]:
+    """(institution, key) of every row a change delivery's file holds, from the file itself; or (institution,
+    `column`) of those rows, where filled in."""
     e = load_contract().by_name(extract)
-    return {(folder.parent.name, r[e.key[0]]) for r in _rows(folder / e.file_name)}
+    column = column or e.key[0]
+    return {(folder.parent.name, r[column]) for r in _rows(folder / e.file_name) if r[column]}
 
 
 def test_day_by_day_incremental_build_equals_the_full_build(daily, warehouse, tmp_path):
@@ -137,21 +141,32 @@ def test_day_by_day_incremental_build_equals_the_full_build(daily, warehouse, tm
                 for t, k in INCREMENTAL.items()}
         # the verrijkte massa is rebuilt per patient: the patients of the delivered lines in the onderzoeksmassa
         last = daily / "ziekenhuis_demo" / PEILDATUM
-        delivered = {"factuurregel_id": {f"{i}|{k}" for i, k in _changed_keys(last, "factuurregel")},
-                     "zorgactiviteit_id": {f"{i}|{k}" for i, k in _changed_keys(last, "zorgactiviteit")}}
-        delivered["patient_id"] = {r[0] for r in con.execute("""select distinct r.institution || '|' || r.patient_id
+        regels = {f"{i}|{k}" for i, k in _changed_keys(last, "factuurregel")}
+        delivered = {"intermediate.int_bmodel__factuurregel": regels,
+                     "intermediate.int_factuurregels_beoordeeld": regels,
+                     "intermediate.int_bmodel__zorgactiviteit": {
+                         f"{i}|{k}" for i, k in _changed_keys(last, "zorgactiviteit")},
+                     # the subtrajecten the delivered subtrajecten, activities and lines name (D-62)
+                     "intermediate.int_bmodel__subtraject_kenmerken": {
+                         f"{i}|{k}" for x in ("subtraject", "zorgactiviteit", "factuurregel")
+                         for i, k in _changed_keys(last, x, "subtraject_id")},
+                     # the patients of the delivered subtrajecten (D-62)
+                     "intermediate.int_normen__subtraject_sluitregel": {
+                         f"{i}|{k}" for i, k in _changed_keys(last, "subtraject", "patient_id")}}
+        delivered["intermediate.int_verrijkte_massa"] = {r[0] for r in con.execute("""
+            select distinct r.institution || '|' || r.patient_id
             from intermediate.int_bmodel__factuurregel as r
             inner join intermediate.int_factuurregels_in_onderzoeksmassa as m
                 on r.institution = m.institution and r.factuurregel_id = m.factuurregel_id
             where list_contains(?, r.institution || '|' || r.factuurregel_id)""",
-            [sorted(delivered["factuurregel_id"])]).fetchall()}
+            [sorted(regels)]).fetchall()}
     assert chain == [("ggz_demo", DAYS + 1, PEILDATUM), ("ziekenhuis_demo", DAYS + 1, PEILDATUM)]
     assert applied == DAYS + 1  # the invoice lines of every day are in the state, each from its own delivery
     assert deleted > 0  # deletions went through the incremental state (and would show in the source counts)
     for table, (existing, rebuilt) in keys.items():
         # every key the last change delivery names (new or changed) and that still exists was rebuilt, and the
         # night rebuilt a small part of the table, not all of it
-        named = delivered[INCREMENTAL[table]]
+        named = delivered[table]
         assert named and named & set(rebuilt), table
         assert named & set(existing) <= set(rebuilt), f"{table}: delivered keys not rebuilt"
         assert 0 < len(rebuilt) < len(existing) / 4, (table, len(rebuilt), len(existing))
@@ -220,8 +235,8 @@ def test_change_rows_that_break_the_contract_are_quarantined_and_a_changed_chain
     corrected, dropped = lines[40], lines[50]
 
     def state_after_build() -> tuple[int, int, str, list]:
-        run_dbt(["build", "--quiet", "--select", "+int_bmodel__factuurregel", "--exclude-resource-type", "test",
-                 "unit_test"], db)
+        run_dbt(["build", "--quiet", "--select", "+int_bmodel__subtraject_kenmerken", "--exclude-resource-type",
+                 "test", "unit_test"], db)
         with duckdb.connect(str(db), read_only=True) as con:
             staged = con.execute("""select count(*), count(*) filter (where factuurregel_id = ?),
                 max(cast(bedrag as varchar)) filter (where factuurregel_id = ?), list(distinct _delivery_id)
@@ -232,7 +247,22 @@ def test_change_rows_that_break_the_contract_are_quarantined_and_a_changed_chain
                 max(cast(bedrag as varchar)) filter (where factuurregel_id = ?)
                 from intermediate.int_bmodel__factuurregel""", [deleted["factuurregel_id"],
                                                                 corrected["factuurregel_id"]]).fetchone()
+            # and the subtraject kenmerken per subtraject (D-62): one row per subtraject, invoiced as its lines say
+            kenmerken = con.execute("""
+                with verwacht as (
+                    select s.institution, s.subtraject_id, coalesce(sum(r.bedrag) filter (
+                        where r.regelsoort = 'DBC' and not r.is_vecozo_afgewezen), 0) as bedrag
+                    from intermediate.int_bmodel__subtraject as s
+                    left join intermediate.int_bmodel__factuurregel as r using (institution, subtraject_id)
+                    group by all
+                )
+                select count(*), count(k.subtraject_id), count(v.subtraject_id),
+                    count(*) filter (where k.gefactureerd_bedrag <> v.bedrag)
+                from verwacht as v
+                full join intermediate.int_bmodel__subtraject_kenmerken as k using (institution, subtraject_id)""",
+                                    ).fetchone()
         assert bmodel == staged[:3]
+        assert kenmerken[0] == kenmerken[1] == kenmerken[2] and kenmerken[3] == 0, kenmerken
         return staged
 
     # the full delivery re-delivered with one amount corrected: the state is rebuilt from the chain
@@ -405,3 +435,80 @@ def test_an_invoice_moved_to_another_patient_moves_its_products_in_the_verrijkte
     with duckdb.connect(str(db), read_only=True) as con:
         con.execute(f"attach '{copy}' as full_build (read_only)")
         assert _table_differences(con, "intermediate.int_verrijkte_massa") == ""
+
+
+def test_an_activity_or_subtraject_that_moves_is_judged_again_where_it_was_and_where_it_is(warehouse, tmp_path):
+    """D-62: the subtraject kenmerken are rebuilt per subtraject and the MSZ norms per patient. One change delivery
+    moves an operative activity from an early-closed subtraject A to the early-closed N0127 finding B of another
+    patient, and moves the follow-up subtraject of a finding with impact (SN03, an injected scenario) to another
+    patient. A and the finding's patient are found only through the earlier versions. From the injection: A becomes
+    conservative and a finding, B is no longer conservative, SN03 keeps its early close without follow-up or impact;
+    the night equals a full rebuild."""
+    root = tmp_path / "deliveries"
+    full = root / "ziekenhuis_demo" / PEILDATUM
+    shutil.copytree(warehouse.deliveries / "ziekenhuis_demo" / PEILDATUM, full)
+    db = tmp_path / "wh.duckdb"
+    load(full, db, echo=lambda *a: None)
+    norms = ["fct_norm_n0127", "fct_norm_n0563", "fct_norm_n0525"]
+    select = ["build", "--quiet", "--select", *(f"+{m}" for m in norms), "--exclude-resource-type", "test",
+              "unit_test"]
+    run_dbt(select, db)
+    subtrajecten = {s["subtraject_id"]: s for s in _rows(full / "subtraject.csv")}
+    activities = _rows(full / "zorgactiviteit.csv")
+    with duckdb.connect(str(db), read_only=True) as con:
+        # A: closed zorgtype 11 within 90 days, out of the rule only through its one operative activity
+        a, operatie = con.execute("""
+            select s.subtraject_id, any_value(a.zorgactiviteit_id) filter (where a.is_operatief)
+            from intermediate.int_bmodel__subtraject as s
+            inner join intermediate.int_bmodel__zorgactiviteit as a using (institution, subtraject_id)
+            where s.status = 'gesloten' and s.zorgtype = '11' and s.einddatum < s.begindatum + 89
+            group by all
+            having count(*) filter (where a.is_operatief) = 1 and count(*) filter (where a.is_verpleegdag) = 0
+            order by 1 limit 1""").fetchone()
+        n0127 = {r[0] for r in con.execute("select subtraject_id from normen.fct_norm_n0127").fetchall()}
+    b, finding = "SN01", "SN03"  # injected N0127 findings: SN01 without follow-up, SN03 with one (850 euro)
+    assert {b, finding} <= n0127 and a not in n0127
+    assert subtrajecten[a]["patient_id"] != subtrajecten[b]["patient_id"]
+    vervolg = next(s for s in subtrajecten.values() if s["patient_id"] == subtrajecten[finding]["patient_id"]
+                   and s["specialisme"] == subtrajecten[finding]["specialisme"]
+                   and s["begindatum"] > subtrajecten[finding]["einddatum"])
+    # a patient with no subtraject in the follow-up's specialism, so that it becomes nobody's follow-up
+    elders = next(p for p in sorted({s["patient_id"] for s in subtrajecten.values()}) if not any(
+        s["patient_id"] == p and s["specialisme"] == vervolg["specialisme"] for s in subtrajecten.values()))
+    activity = next(x for x in activities if x["zorgactiviteit_id"] == operatie)
+
+    load(_hospital_change(root / "ziekenhuis_demo" / "2025-03-02", {
+        "zorgactiviteit": [{**activity, "subtraject_id": b, "mutatie": "W"}],
+        "subtraject": [{**vervolg, "patient_id": elders, "mutatie": "W"}]}), db, echo=lambda *x: None)
+    run_dbt(select, db)  # the night: incremental
+
+    def rebuilt(con, table: str, key: str) -> set[str]:
+        return {r[0] for r in con.execute(f"""select distinct {key} from {table}
+            where _built_at = (select max(_built_at) from {table})""").fetchall()}
+
+    billing = {r["subtraject_id"] for r in _rows(full / "factuurregel.csv")
+               if r["zorgactiviteit_id"] == operatie and r["subtraject_id"]}
+    with duckdb.connect(str(db), read_only=True) as con:
+        got = {r[0]: r[1:] for r in con.execute("""select subtraject_id, aantal_vervolgsubtrajecten, financiele_impact
+            from normen.fct_norm_n0127""").fetchall()}
+        kenmerken = rebuilt(con, "intermediate.int_bmodel__subtraject_kenmerken", "subtraject_id")
+        patients = rebuilt(con, "intermediate.int_normen__subtraject_sluitregel", "patient_id")
+        present = {r[0] for r in con.execute(
+            "select distinct patient_id from intermediate.int_normen__subtraject_sluitregel").fetchall()}
+    assert a in got and b not in got
+    assert got[finding] == (0, 0)
+    # rebuilt: the subtrajecten the activity named before and after (and the lines billing it), the follow-up;
+    # judged again: their patients before and after (a patient left without rows under the rule shows no stamp)
+    assert kenmerken == {a, b, vervolg["subtraject_id"]} | billing
+    judged = {subtrajecten[x]["patient_id"] for x in (a, b, finding)} | {elders}
+    assert {subtrajecten[a]["patient_id"], subtrajecten[finding]["patient_id"]} <= judged & present <= patients
+
+    copy = tmp_path / "full.duckdb"
+    shutil.copyfile(db, copy)
+    run_dbt(["run", "--quiet", "--select", "int_bmodel__subtraject_kenmerken", "int_normen__subtraject_sluitregel",
+             *norms, "--full-refresh"], copy)
+    with duckdb.connect(str(db), read_only=True) as con:
+        con.execute(f"attach '{copy}' as full_build (read_only)")
+        for table in ["intermediate.int_bmodel__subtraject_kenmerken", "intermediate.int_normen__subtraject_sluitregel",
+                      *(f"normen.{m}" for m in norms)]:
+            assert _table_differences(con, table) == "", table

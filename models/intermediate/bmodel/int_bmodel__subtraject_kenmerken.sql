@@ -1,14 +1,22 @@
--- one row per subtraject: its care profile (from its activities) and whether and for how much it was invoiced
+{{ incremental_per_key(['institution', 'subtraject_id'], 'subtraject_kenmerken_wijzigingen') }}
+-- depends_on: {{ ref('stg_delivery__wijzigingen') }}
+-- depends_on: {{ ref('base_msz__zorgactiviteit_checked') }}
+-- depends_on: {{ ref('base_msz__factuurregel_checked') }}
+-- one row per subtraject: its care profile (from its activities) and whether and for how much it was invoiced;
+-- incremental: only the subtrajecten whose own row, activities or lines changed are built again (D-62)
 with subtrajecten as (
-    select * from {{ ref('int_bmodel__subtraject') }}
+    select s.* from {{ ref('int_bmodel__subtraject') }} as s
+    where {{ rebuild_keys_only({'institution': 's.institution', 'subtraject_id': 's.subtraject_id'}) }}
 ),
 
 activiteiten as (
-    select * from {{ ref('int_bmodel__zorgactiviteit') }}
+    select a.* from {{ ref('int_bmodel__zorgactiviteit') }} as a
+    where {{ rebuild_keys_only({'institution': 'a.institution', 'subtraject_id': 'a.subtraject_id'}) }}
 ),
 
 regels as (
-    select * from {{ ref('int_bmodel__factuurregel') }}
+    select r.* from {{ ref('int_bmodel__factuurregel') }} as r
+    where {{ rebuild_keys_only({'institution': 'r.institution', 'subtraject_id': 'r.subtraject_id'}) }}
 ),
 
 profiel as (
@@ -49,7 +57,8 @@ select
     g.aantal_dbc_regels is not null as is_gefactureerd,
     coalesce(g.gefactureerd_bedrag, 0) as gefactureerd_bedrag,
     g.uzovi,
-    g.financier_code
+    g.financier_code,
+    {{ rebuild_keys_built_at() }} as _built_at
 from subtrajecten as s
 left join profiel as p on s.institution = p.institution and s.subtraject_id = p.subtraject_id
 left join gefactureerd as g on s.institution = g.institution and s.subtraject_id = g.subtraject_id

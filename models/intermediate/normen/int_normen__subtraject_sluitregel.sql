@@ -1,7 +1,13 @@
+{{ incremental_per_key(['institution', 'patient_id'], 'norm_patienten_wijzigingen') }}
+-- depends_on: {{ ref('stg_delivery__wijzigingen') }}
+-- depends_on: {{ ref('base_msz__subtraject_checked') }}
 -- the DOT closing rule for non-clinical conservative subtrajecten (N0127 zorgtype 11, N0563 zorgtype 21):
--- one row per closed subtraject the rule applies to, with the day it should have closed
+-- one row per closed subtraject the rule applies to, with the day it should have closed;
+-- incremental: only the patients with a subtraject changed in itself, its activities or its lines are judged again
+-- (a rule compares a patient's subtrajecten of one specialism; D-62)
 with subtrajecten as (
-    select * from {{ ref('int_bmodel__subtraject') }}
+    select s.* from {{ ref('int_bmodel__subtraject') }} as s
+    where {{ rebuild_keys_only({'institution': 's.institution', 'patient_id': 's.patient_id'}) }}
 ),
 
 kenmerken as (
@@ -85,6 +91,7 @@ select
                 '; ' || cast(v.aantal_vervolgsubtrajecten as {{ dbt.type_string() }})
                 || ' vervolgsubtraject(en) vervallen'
         else ''
-    end as voorgestelde_correctie
+    end as voorgestelde_correctie,
+    {{ rebuild_keys_built_at() }} as _built_at
 from onder_regel as o
 left join vervolg as v on o.institution = v.institution and o.subtraject_id = v.subtraject_id
