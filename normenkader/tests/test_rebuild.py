@@ -10,11 +10,8 @@ import sys
 import duckdb
 import pytest
 
+from normenkader.compare import MART_SCHEMAS, VOLATILE  # VOLATILE: build stamps; everything else must be identical
 from normenkader.warehouse import NIGHTLY_BUILD, run_dbt
-
-MART_SCHEMAS = ("kwaliteit", "massa", "normen", "var", "volume")
-# stamps of the moment a table was built; everything else must be identical
-VOLATILE = ("built_at",)
 
 
 def checksums(db) -> dict[str, tuple[int, int]]:
