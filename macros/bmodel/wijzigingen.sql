@@ -16,12 +16,24 @@
         on c.{{ institution }} = p.institution and c.{{ parent_column }} = p.{{ parent_column }}
 {%- endmacro %}
 
-{#- Subtrajecten changed themselves or through their patient (the pseudonym they carry). -#}
-{% macro gewijzigde_subtrajecten(since) -%}
+{#- Subtrajecten changed themselves or through their patient (the pseudonym they carry). A model downstream of
+    int_bmodel__subtraject finds a subtraject's patient there; int_bmodel__subtraject itself reads staging. -#}
+{% macro gewijzigde_subtrajecten(since, from_staging=false) -%}
     {{ changed_keys('subtraject', since, 'subtraject_id') }}
     union
+    {% if from_staging -%}
+    {{ children_of(ref('stg_msz__subtraject'), '_institution', 'subtraject_id', 'patient_id',
+                   changed_keys('patient', since, 'patient_id')) }}
+    {%- else -%}
     {{ children_of(ref('int_bmodel__subtraject'), 'institution', 'subtraject_id', 'patient_id',
                    changed_keys('patient', since, 'patient_id')) }}
+    {%- endif %}
+{%- endmacro %}
+
+{#- The keys the B-model per subtraject rebuilds (int_bmodel__subtraject). -#}
+{% macro subtraject_wijzigingen(since) -%}
+    {{ with_rebuilt_institutions(gewijzigde_subtrajecten(since, from_staging=true), 'subtraject', 'subtraject_id',
+                                 since) }}
 {%- endmacro %}
 
 {#- Activities changed themselves or through their subtraject. -#}
@@ -173,4 +185,40 @@
     {{ changed_keys('patient', since, 'patient_id') }}
     {%- endset -%}
     {{ with_rebuilt_institutions(wijzigingen, 'subtraject', 'patient_id', since) }}
+{%- endmacro %}
+
+{#- The GGZ clients whose norm evaluation (N1395, N1541: per client, the stay days counted across a client's DBCs)
+    may differ since `since` (D-62). The GGZ B-model is rebuilt whole each night and carries no stamps, so the
+    change feed names what changed: the client of every version (base_ggz_*_checked) of the DBCs, stay
+    deelprestaties and leave periods changed or deleted since, and of the DBCs those stays and the time
+    registrations changed since named; and the clients changed themselves (their pseudonym). A registration or a
+    stay can move to another DBC, a DBC to another client: every version counts. -#}
+{% macro ggz_client_wijzigingen(since) -%}
+    {%- set dbc_checked = ref('base_ggz__dbc_checked') -%}
+    {%- set dbcs -%}
+    {{ changed_keys('ggz_dbc', since, 'dbc_id') }}
+    union
+    {{ alle_versies(ref('base_ggz__tijdschrijf_checked'), 'tijdschrijf_id', 'dbc_id',
+                    changed_keys('ggz_tijdschrijf', since, 'tijdschrijf_id')) }}
+    union
+    {{ alle_versies(ref('base_ggz__verblijf_checked'), 'deelprestatie_id', 'dbc_id',
+                    changed_keys('ggz_verblijf', since, 'deelprestatie_id')) }}
+    {%- endset -%}
+    {%- set wijzigingen -%}
+    {{ alle_versies(dbc_checked, 'dbc_id', 'client_id', dbcs) }}
+    union
+    {{ alle_versies(ref('base_ggz__verblijf_checked'), 'deelprestatie_id', 'client_id',
+                    changed_keys('ggz_verblijf', since, 'deelprestatie_id')) }}
+    union
+    {{ alle_versies(ref('base_ggz__verlof_checked'), 'verlof_id', 'client_id',
+                    changed_keys('ggz_verlof', since, 'verlof_id')) }}
+    union
+    {{ changed_keys('ggz_client', since, 'client_id') }}
+    {%- endset -%}
+    {#- a namespace: a plain `set` inside the loop would not outlive it -#}
+    {%- set ns = namespace(sql=wijzigingen) -%}
+    {%- for extract in ['ggz_dbc', 'ggz_tijdschrijf', 'ggz_verblijf', 'ggz_verlof', 'ggz_client'] -%}
+        {%- set ns.sql = with_rebuilt_institutions(ns.sql, extract, 'client_id', since) -%}
+    {%- endfor -%}
+    {{ ns.sql }}
 {%- endmacro %}

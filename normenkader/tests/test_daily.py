@@ -33,9 +33,13 @@ INCREMENTAL = {"intermediate.int_bmodel__factuurregel": "factuurregel_id",
                "intermediate.int_factuurregels_beoordeeld": "factuurregel_id",
                "intermediate.int_verrijkte_massa": "patient_id",
                "intermediate.int_bmodel__subtraject_kenmerken": "subtraject_id",
-               "intermediate.int_normen__subtraject_sluitregel": "patient_id"}
+               "intermediate.int_normen__subtraject_sluitregel": "patient_id",
+               "intermediate.int_bmodel__subtraject": "subtraject_id"}
 B_MODEL = list(INCREMENTAL)[:3]  # the models per invoice line and per activity
 VOLATILE = ("built_at", "_built_at")
+# the delivery a B-model row's version came from: a day's chain delivered an unchanged row on an earlier day than the
+# last day's full delivery did
+PROVENANCE = ("delivery_id",)
 
 
 def _rows(path: Path) -> list[dict]:
@@ -78,7 +82,8 @@ def test_change_deliveries_turn_the_first_delivery_into_the_last_days_full_deliv
 def _table_rows(con, table: str) -> tuple[list[str], str]:
     cols = [c for (c,) in con.execute(f"""select column_name from information_schema.columns
         where table_catalog = current_database() and table_schema || '.' || table_name = '{table}'
-        order by ordinal_position""").fetchall() if c not in VOLATILE]
+        order by ordinal_position""").fetchall()
+        if c not in VOLATILE and not (table in INCREMENTAL and c in PROVENANCE)]
     return cols, ", ".join(f'"{c}"' for c in cols)
 
 
@@ -150,6 +155,8 @@ def test_day_by_day_incremental_build_equals_the_full_build(daily, warehouse, tm
                      "intermediate.int_bmodel__subtraject_kenmerken": {
                          f"{i}|{k}" for x in ("subtraject", "zorgactiviteit", "factuurregel")
                          for i, k in _changed_keys(last, x, "subtraject_id")},
+                     "intermediate.int_bmodel__subtraject": {
+                         f"{i}|{k}" for i, k in _changed_keys(last, "subtraject")},
                      # the patients of the delivered subtrajecten (D-62)
                      "intermediate.int_normen__subtraject_sluitregel": {
                          f"{i}|{k}" for i, k in _changed_keys(last, "subtraject", "patient_id")}}
@@ -311,11 +318,15 @@ def test_a_malformed_manifest_or_a_misplaced_mutatie_column_stops_the_load(daily
         load(root, tmp_path / "a.duckdb", echo=lambda *a: None)
 
 
-def _hospital_change(folder: Path, rows: dict[str, list[dict]]) -> Path:
-    """A hospital change delivery on the warehouse's PEILDATUM holding only `rows` (per extract, with mutatie)."""
+def _hospital_change(folder: Path, rows: dict[str, list[dict]], basis: Path | None = None) -> Path:
+    """A hospital change delivery on the warehouse's PEILDATUM holding only `rows` (per extract, with mutatie); with
+    `basis`, a change delivery with a file for every extract of that full delivery (a GGZ provider's)."""
     folder.mkdir(parents=True)
     (folder / "levering.json").write_text(json.dumps({"soort": "mutatie", "basis": PEILDATUM}))
-    for e in load_contract().for_sector("msz"):
+    contract = load_contract()
+    extracts = contract.for_sector("msz") if basis is None else [
+        e for e in contract.extracts if (basis / e.file_name).exists()]
+    for e in extracts:
         with (folder / e.file_name).open("w", encoding="utf-8", newline="") as fh:
             w = csv.DictWriter(fh, [*e.column_names, "mutatie"], delimiter="|", quoting=csv.QUOTE_ALL)
             w.writeheader()
@@ -512,3 +523,50 @@ def test_an_activity_or_subtraject_that_moves_is_judged_again_where_it_was_and_w
         for table in ["intermediate.int_bmodel__subtraject_kenmerken", "intermediate.int_normen__subtraject_sluitregel",
                       *(f"normen.{m}" for m in norms)]:
             assert _table_differences(con, table) == "", table
+
+
+def test_a_ggz_dbc_or_stay_that_moves_or_goes_is_judged_again_for_its_clients(warehouse, tmp_path):
+    """D-62: the GGZ norms are judged per client. One change delivery moves the N1395 finding DLNG03 (an injected
+    scenario) to client CLNG0002, whose own DBC DLNG02 is a finding too, and deletes every stay deelprestatie of
+    client CINJ0002 (the N1541 finding DINJ0002-2). The old client of DLNG03 is found only through the DBC's earlier
+    version, CINJ0002 only through the deleted stays' versions. From the injection: DLNG03 is one finding, of its
+    new client, with the same impact; CINJ0002 has no N1541 finding left; the night equals a full rebuild."""
+    root = tmp_path / "deliveries"
+    full = root / "ggz_demo" / PEILDATUM
+    shutil.copytree(warehouse.deliveries / "ggz_demo" / PEILDATUM, full)
+    db = tmp_path / "wh.duckdb"
+    load(full, db, echo=lambda *a: None)
+    norms = ["fct_norm_n1395", "fct_norm_n1541"]
+    select = ["build", "--quiet", "--select", *(f"+{m}" for m in norms), "--exclude-resource-type", "test",
+              "unit_test"]
+    run_dbt(select, db)
+    query = "select dbc_id, client_id, financiele_impact from normen.{} order by 1, 2"
+    with duckdb.connect(str(db), read_only=True) as con:
+        before = {m: con.execute(query.format(m)).fetchall() for m in norms}
+    n1395 = {r[0]: r for r in before["fct_norm_n1395"]}
+    assert n1395["DLNG03"][1] == "CLNG0003" and n1395["DLNG02"][1] == "CLNG0002"
+    assert "CINJ0002" in {r[1] for r in before["fct_norm_n1541"]}
+    dbc = next(d for d in _rows(full / "ggz_dbc.csv") if d["dbc_id"] == "DLNG03")
+    stays = [v for v in _rows(full / "ggz_verblijf.csv") if v["client_id"] == "CINJ0002"]
+    assert stays
+
+    load(_hospital_change(root / "ggz_demo" / "2025-03-02", {
+        "ggz_dbc": [{**dbc, "client_id": "CLNG0002", "mutatie": "W"}],
+        "ggz_verblijf": [{**v, "mutatie": "V"} for v in stays]}, basis=full), db, echo=lambda *x: None)
+    run_dbt(select, db)  # the night: incremental
+    with duckdb.connect(str(db), read_only=True) as con:
+        after = {m: con.execute(query.format(m)).fetchall() for m in norms}
+        rebuilt = {r[0] for r in con.execute("""select dbc_id from normen.fct_norm_n1395
+            where _built_at = (select max(_built_at) from normen.fct_norm_n1395)""").fetchall()}
+    assert after["fct_norm_n1395"] == sorted(
+        [r for r in before["fct_norm_n1395"] if r[0] != "DLNG03"] + [("DLNG03", "CLNG0002", n1395["DLNG03"][2])])
+    assert after["fct_norm_n1541"] == [r for r in before["fct_norm_n1541"] if r[1] != "CINJ0002"]
+    assert rebuilt == {"DLNG02", "DLNG03"}  # the new client's findings; the old client has none left
+
+    copy = tmp_path / "full.duckdb"
+    shutil.copyfile(db, copy)
+    run_dbt(["run", "--quiet", "--select", *norms, "--full-refresh"], copy)
+    with duckdb.connect(str(db), read_only=True) as con:
+        con.execute(f"attach '{copy}' as full_build (read_only)")
+        for m in norms:
+            assert _table_differences(con, f"normen.{m}") == "", m

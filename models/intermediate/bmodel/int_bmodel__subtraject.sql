@@ -1,5 +1,9 @@
+{{ incremental_per_key(['institution', 'subtraject_id'], 'subtraject_wijzigingen') }}
+-- depends_on: {{ ref('stg_delivery__wijzigingen') }}
+-- incremental: only the subtrajecten whose own row or patient changed are rebuilt (D-58)
 with subtrajecten as (
-    select * from {{ ref('stg_msz__subtraject') }}
+    select s.* from {{ ref('stg_msz__subtraject') }} as s
+    where {{ rebuild_keys_only({'institution': 's._institution', 'subtraject_id': 's.subtraject_id'}) }}
 ),
 
 patients as (
@@ -26,6 +30,7 @@ select
     s.einddatum,
     s.status,
     -- the jaarlaag of a DBC is the year it was closed (R-OM-2)
-    case when s.status = 'gesloten' then cast(extract(year from s.einddatum) as bigint) end as jaarlaag
+    case when s.status = 'gesloten' then cast(extract(year from s.einddatum) as bigint) end as jaarlaag,
+    {{ rebuild_keys_built_at() }} as _built_at
 from subtrajecten as s
 left join patients as p on s._institution = p.institution and s.patient_id = p.patient_id

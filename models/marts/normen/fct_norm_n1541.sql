@@ -1,14 +1,24 @@
+{{ incremental_per_key(['institution', 'client_id'], 'ggz_client_wijzigingen') }}
+-- depends_on: {{ ref('stg_delivery__wijzigingen') }}
+-- depends_on: {{ ref('base_ggz__dbc_checked') }}
+-- depends_on: {{ ref('base_ggz__tijdschrijf_checked') }}
+-- depends_on: {{ ref('base_ggz__verblijf_checked') }}
+-- depends_on: {{ ref('base_ggz__verlof_checked') }}
 -- N1541 "DBC waarop 365 dagen verblijf overschreden wordt": one row per DBC with stay days past the limit.
+-- Incremental: only the clients whose DBCs, time registrations, stays or leave changed are judged again (D-62).
 with verblijfsdagen as (
-    select * from {{ ref('int_bmodel__ggz_verblijfsdag') }}
+    select v.* from {{ ref('int_bmodel__ggz_verblijfsdag') }} as v
+    where {{ rebuild_keys_only({'institution': 'v.institution', 'client_id': 'v.client_id'}) }}
 ),
 
 verlofdagen as (
-    select * from {{ ref('int_bmodel__ggz_verlofdag') }}
+    select v.* from {{ ref('int_bmodel__ggz_verlofdag') }} as v
+    where {{ rebuild_keys_only({'institution': 'v.institution', 'client_id': 'v.client_id'}) }}
 ),
 
 dbcs as (
-    select * from {{ ref('int_bmodel__ggz_dbc') }}
+    select d.* from {{ ref('int_bmodel__ggz_dbc') }} as d
+    where {{ rebuild_keys_only({'institution': 'd.institution', 'client_id': 'd.client_id'}) }}
 ),
 
 limieten as (
@@ -184,7 +194,8 @@ final as (
         'Einddatum DBC wijzigen naar ' || cast(cast(nieuwe_einddatum as date) as {{ dbt.type_string() }})
         || '; ' || cast(onrechtmatige_verblijfsdagen as {{ dbt.type_string() }}) || ' verblijfsdagen vanaf '
         || cast(eerste_onrechtmatige_dag as {{ dbt.type_string() }}) || ' crediteren' as voorgestelde_correctie,
-        {{ dbt.current_timestamp() }} as built_at
+        {{ dbt.current_timestamp() }} as built_at,
+        {{ rebuild_keys_built_at() }} as _built_at
     from beoordeeld
 )
 
