@@ -97,9 +97,12 @@
         {{ return(none) }}
     {%- endif -%}
     {%- set scope = nk_test_scope_of(graph.nodes.get(model.unique_id, model)) -%}
+    {#- no scope (Spark, a model without stamps) before the watermark table's relation, which Spark cannot name -#}
+    {%- if scope is none -%}
+        {{ return(none) }}
+    {%- endif -%}
     {%- set wm = nk_test_watermark_relation() -%}
-    {%- if scope is none
-           or adapter.get_relation(database=wm.database, schema=wm.schema, identifier=wm.identifier) is none -%}
+    {%- if adapter.get_relation(database=wm.database, schema=wm.schema, identifier=wm.identifier) is none -%}
         {{ return(none) }}
     {%- endif -%}
     {%- set found = run_query("select max(watermark) from " ~ wm ~ " where test_key = '" ~ scope.key ~ "'") -%}
