@@ -148,8 +148,8 @@ def bench_postgres(db: Path, rows: int, pg: postgres.Settings) -> tuple[list[Sta
         len(differences)
 
 
-def bench_scale(scale: float, workdir: Path, seed: int = 42, pg: postgres.Settings | None = None
-                ) -> tuple[list[Stage], list[str], int | None]:
+def bench_scale(scale: float, workdir: Path, seed: int = 42, pg: postgres.Settings | None = None,
+                validate: bool = True) -> tuple[list[Stage], list[str], int | None]:
     bin_dir = Path(sys.executable).parent
     root, db = workdir / f"scale-{scale}", workdir / f"scale-{scale}.duckdb"
     shutil.rmtree(root, ignore_errors=True)
@@ -158,13 +158,16 @@ def bench_scale(scale: float, workdir: Path, seed: int = 42, pg: postgres.Settin
     cli = str(bin_dir / "normenkader")
     s_gen, m_gen = _run([cli, "generate", "--scale", str(scale), "--seed", str(seed), "--out", str(root)], env)
     shutil.rmtree(root / "_truth", ignore_errors=True)
-    s_val, m_val = _run([cli, "validate", "--delivery", str(root), "--report-dir", str(workdir / "validation")], env)
+    if validate:
+        s_val, m_val = _run([cli, "validate", "--delivery", str(root), "--report-dir", str(workdir / "validation")],
+                            env)
     s_load, m_load = _run([cli, "load", "--root", str(root), "--db", str(db)], env)
     # the loader counted every file's data lines already
     with duckdb.connect(str(db), read_only=True) as con:
         rows = int(con.execute("select sum(file_rows) from raw.load_audit").fetchone()[0])
     s_floor, m_floor = floor_query(root, env)
-    stages = [Stage("generate", s_gen, m_gen, rows), Stage("validate (GX)", s_val, m_val, rows),
+    stages = [Stage("generate", s_gen, m_gen, rows),
+              *([Stage("validate (GX)", s_val, m_val, rows)] if validate else []),
               Stage("load", s_load, m_load, rows), Stage("floor query", s_floor, m_floor, rows)]
     s, m = _dbt_parse(env)
     stages.append(Stage("dbt parse (new database)", s, m, rows))
@@ -237,18 +240,18 @@ def _backtest(db: Path, scale: float) -> list[str]:
 
 
 def run_bench(scales: list[float], workdir: Path, echo=print, with_postgres: bool = True,
-              postgres_up_to: float | None = None) -> str:
+              postgres_up_to: float | None = None, validate_up_to: float | None = None) -> str:
     workdir.mkdir(parents=True, exist_ok=True)
     pg = postgres.start(workdir / "postgres", echo=echo) if with_postgres else None
     try:
-        return _run_bench(scales, workdir, echo, pg, postgres_up_to)
+        return _run_bench(scales, workdir, echo, pg, postgres_up_to, validate_up_to)
     finally:
         if pg is not None:
             postgres.stop(workdir / "postgres")
 
 
 def _run_bench(scales: list[float], workdir: Path, echo, pg: postgres.Settings | None,
-               postgres_up_to: float | None = None) -> str:
+               postgres_up_to: float | None = None, validate_up_to: float | None = None) -> str:
     lines = [f"## {datetime.now(UTC):%Y-%m-%d %H:%M} UTC", "", f"Machine: {machine()}", "",
              "| scale | stage | seconds | source rows | rows/s | peak memory (MiB) |", "|---|---|---|---|---|---|"]
     slow_lines, backtest, points = [], [], []
@@ -261,7 +264,8 @@ def _run_bench(scales: list[float], workdir: Path, echo, pg: postgres.Settings |
         echo(f"scale {scale} ...")
         on_pg = pg if postgres_up_to is None or scale <= postgres_up_to else None
         try:
-            stages, profiles, differing = bench_scale(scale, workdir, pg=on_pg)
+            stages, profiles, differing = bench_scale(
+                scale, workdir, pg=on_pg, validate=validate_up_to is None or scale <= validate_up_to)
         except RuntimeError as exc:  # e.g. out of memory or disk at the largest scale: keep the scales measured
             failed.append(f"Scale {scale} did not complete: {str(exc).strip().splitlines()[-1][:300]}")
             echo(f"  {failed[-1]}")

@@ -65,6 +65,8 @@ def main(argv: list[str] | None = None) -> int:
     bn.add_argument("--no-postgres", action="store_true", help="leave out the PostgreSQL build of each scale")
     bn.add_argument("--postgres-up-to", type=float, default=None,
                     help="build on PostgreSQL only the scales up to this one (its build takes ~3x DuckDB's)")
+    bn.add_argument("--validate-up-to", type=float, default=None,
+                    help="run the GX validation only at the scales up to this one (~25 min at scale 10)")
     args = p.parse_args(argv)
 
     if args.cmd == "generate":
@@ -112,7 +114,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.cmd == "bench":
         from normenkader.bench import run_bench
 
-        run_bench(args.scales, args.workdir, with_postgres=not args.no_postgres, postgres_up_to=args.postgres_up_to)
+        run_bench(args.scales, args.workdir, with_postgres=not args.no_postgres, postgres_up_to=args.postgres_up_to,
+                  validate_up_to=args.validate_up_to)
         return 0
     if args.cmd == "postgres":
         from normenkader import postgres
