@@ -87,6 +87,8 @@ def staging_yaml(contract: Contract, source: str) -> str:
             "columns": load_cols + [
                 {"name": "_mutatie", "description": "{{ doc('mutatie') }}"},
                 {"name": "_loaded_at", "description": "When the loader read the row's file (UTC)."},
+                {"name": "_checked_at", "description": "When the build that checked the row's delivery ran (UTC): a "
+                 "night checks only the deliveries it has not checked, or that were loaded again."},
             ] + contract_cols + [
                 {"name": "_errors",
                  "description": "Every contract break of the row, each naming its column; empty when none."},

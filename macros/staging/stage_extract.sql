@@ -5,7 +5,7 @@
                      in the chain (stg_delivery__chain: the latest full delivery and the change deliveries after it),
                      typed, personal identifiers pseudonymised, with `_errors` (all contract breaks of the row, each
                      naming its column) and `_error_columns`. Nothing is dropped here. A build checks only the
-                     deliveries it has not checked yet (or that were loaded again).
+                     deliveries it has not checked yet (or that were loaded again), stamping them `_checked_at`.
   current_extract -> base_<source>__<extract>_current (incremental per key): per natural key the latest accepted
                      version in the chain; a key whose latest version is a deletion (mutatie V) stays as a tombstone.
                      A build applies only the deliveries after the ones it applied; an institution whose chain
@@ -69,6 +69,8 @@
 
 {% macro check_extract(source_name, table_name) -%}
 {{- incremental_staging('_delivery_id', 'drop_unchained_deliveries') }}
+{#- the stamp of the build that checked a delivery: a night's tests read only the deliveries it checked (D-61) -#}
+{{- config(meta={'nk_stamp': '_checked_at'}) }}
 {%- set relation = source(source_name, table_name) -%}
 {%- set chain = ref('stg_delivery__chain') -%}
 {%- set audit = ref('stg_delivery__load_audit') -%}
@@ -170,7 +172,8 @@ checked as (
 
 select
     {{ load_columns() }},
-    _loaded_at
+    _loaded_at,
+    {{ nk_utc_now() }} as _checked_at
     {%- for name, col in node.columns.items() %},
     {%- if contract_meta(col).get('pii') %}
     {{ pseudonymise(nk_quote(name)) }} as {{ nk_quote(staged_name(name, col)) }}

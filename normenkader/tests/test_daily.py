@@ -140,6 +140,10 @@ def test_day_by_day_incremental_build_equals_the_full_build(daily, warehouse, tm
                               ).fetchone()[0]
         deleted = con.execute("select count(*) from staging.base_msz__zorgactiviteit_current where _is_deleted"
                               ).fetchone()[0]
+        # each night checked only its own delivery: one stamp per delivery, later for each later delivery (the
+        # stamp a night's tests on the checked tables read from, D-61)
+        checked = con.execute("""select _delivery_id, count(distinct _checked_at), min(_checked_at)
+            from staging.base_msz__zorgactiviteit_checked group by 1 order by 1""").fetchall()
         # per incremental table every key, and the keys the last night rebuilt (the rows stamped by its build)
         keys = {t: con.execute(f"""select list(institution || '|' || {k}), list(institution || '|' || {k})
             filter (where _built_at = (select max(_built_at) from {t})) from {t}""").fetchone()
@@ -170,6 +174,8 @@ def test_day_by_day_incremental_build_equals_the_full_build(daily, warehouse, tm
     assert chain == [("ggz_demo", DAYS + 1, PEILDATUM), ("ziekenhuis_demo", DAYS + 1, PEILDATUM)]
     assert applied == DAYS + 1  # the invoice lines of every day are in the state, each from its own delivery
     assert deleted > 0  # deletions went through the incremental state (and would show in the source counts)
+    assert [n for _, n, _ in checked] == [1] * (DAYS + 1), checked
+    assert [t for *_, t in checked] == sorted({t for *_, t in checked}), checked
     for table, (existing, rebuilt) in keys.items():
         # every key the last change delivery names (new or changed) and that still exists was rebuilt, and the
         # night rebuilt a small part of the table, not all of it
@@ -278,8 +284,19 @@ def test_change_rows_that_break_the_contract_are_quarantined_and_a_changed_chain
     old_line = "|".join(f'"{corrected[c]}"' if corrected[c] else "" for c in corrected)
     assert text.count(old_line) == 1
     full_file.write_text(text.replace(old_line, old_line.replace(f'"{corrected["bedrag"]}"', '"99.99"')))
+
+    def checked_at() -> dict:
+        with duckdb.connect(str(db), read_only=True) as con:
+            return dict(con.execute("""select _delivery_id, max(_checked_at)
+                from staging.base_msz__factuurregel_checked group by 1""").fetchall())
+
+    before = checked_at()
     load(root / "ziekenhuis_demo" / PEILDATUM, db, echo=lambda *a: None)
     assert state_after_build() == (len(lines) - 1, 0, "99.99", ["ziekenhuis_demo/2025-03-02"])
+    # the delivery loaded again was checked again, under a new stamp (which a night's tests read from, D-61)
+    after = checked_at()
+    assert after[f"ziekenhuis_demo/{PEILDATUM}"] > before[f"ziekenhuis_demo/{PEILDATUM}"]
+    assert after["ziekenhuis_demo/2025-03-02"] == before["ziekenhuis_demo/2025-03-02"]
     # a new full delivery starts a new chain: the deleted line is delivered again and is back; a line it no longer
     # holds (no deletion row: a full delivery is the whole state) disappears, from the B-model too
     shutil.copytree(root / "ziekenhuis_demo" / PEILDATUM, root / "ziekenhuis_demo" / "2025-03-03")
