@@ -133,13 +133,17 @@
     where c.first_applied_at is null or {{ since }} is null or c.first_applied_at > {{ since }}
 {%- endmacro %}
 
-{#- The keys `changes` selects plus every key the model holds for an institution rebuilt since (above). -#}
+{#- The keys `changes` selects plus every key the model holds for an institution rebuilt since (above); `key` is
+    the key column after institution, or a list of them. -#}
 {% macro with_rebuilt_institutions(changes, extract_name, key, since) -%}
+    {%- set columns = [key] if key is string else key -%}
     {{ changes }}
     union
     select
-        t.institution,
-        t.{{ key }}
+        t.institution
+        {%- for k in columns %},
+        t.{{ k }}
+        {%- endfor %}
     from {{ this }} as t
     where t.institution in ({{ rebuilt_institutions(extract_name, since) | indent(8) }})
 {%- endmacro %}

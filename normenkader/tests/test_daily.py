@@ -9,6 +9,7 @@ import csv
 import json
 import shutil
 from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 from pathlib import Path
 
 import duckdb
@@ -36,7 +37,12 @@ INCREMENTAL = {"intermediate.int_bmodel__factuurregel": "factuurregel_id",
                "intermediate.int_normen__subtraject_sluitregel": "patient_id",
                "intermediate.int_bmodel__subtraject": "subtraject_id"}
 B_MODEL = list(INCREMENTAL)[:3]  # the models per invoice line and per activity
-VOLATILE = ("built_at", "_built_at")
+# the VAR building blocks rebuilt per year and per prognose moment (D-63), keyed within the institution by
+VAR_INCREMENTAL = {"intermediate.int_var__realisatie_componenten": "cast(jaar as varchar)",
+                   "intermediate.int_var__prognose_componenten": "soort || '|' || cast(prognosedatum as varchar)"}
+# build stamps; _peildatum is the peildatum a VAR realisatie row was built with: a year the nights since did not
+# touch keeps the earlier one
+VOLATILE = ("built_at", "_built_at", "_peildatum")
 # the delivery a B-model row's version came from: a day's chain delivered an unchanged row on an earlier day than the
 # last day's full delivery did
 PROVENANCE = ("delivery_id",)
@@ -94,7 +100,8 @@ def mart_differences(day_db: Path, full_db: Path) -> dict[str, str]:
         con.execute(f"attach '{full_db}' as full_build (read_only)")
         tables = [f"{s}.{t}" for s, t in con.execute(f"""select table_schema, table_name
             from information_schema.tables where table_catalog = current_database()
-                and table_schema in {COMPARED_SCHEMAS} order by 1, 2""").fetchall()] + list(INCREMENTAL)
+                and table_schema in {COMPARED_SCHEMAS} order by 1, 2""").fetchall()]
+        tables += [*INCREMENTAL, *VAR_INCREMENTAL]
         assert len(tables) >= 15
         for table in tables:
             # the history keeps the reconciliation of every delivery built: the last day's must be the same
@@ -147,7 +154,7 @@ def test_day_by_day_incremental_build_equals_the_full_build(daily, warehouse, tm
         # per incremental table every key, and the keys the last night rebuilt (the rows stamped by its build)
         keys = {t: con.execute(f"""select list(institution || '|' || {k}), list(institution || '|' || {k})
             filter (where _built_at = (select max(_built_at) from {t})) from {t}""").fetchone()
-                for t, k in INCREMENTAL.items()}
+                for t, k in (INCREMENTAL | VAR_INCREMENTAL).items()}
         # the verrijkte massa is rebuilt per patient: the patients of the delivered lines in the onderzoeksmassa
         last = daily / "ziekenhuis_demo" / PEILDATUM
         regels = {f"{i}|{k}" for i, k in _changed_keys(last, "factuurregel")}
@@ -176,6 +183,17 @@ def test_day_by_day_incremental_build_equals_the_full_build(daily, warehouse, tm
     assert deleted > 0  # deletions went through the incremental state (and would show in the source counts)
     assert [n for _, n, _ in checked] == [1] * (DAYS + 1), checked
     assert [t for *_, t in checked] == sorted({t for *_, t in checked}), checked
+    # the VAR building blocks (D-63): the last night rebuilt the years of the delivered prestaties and stay days and
+    # the peildatum's year (it moved by a day), and of the prognose moments the new actueel one (the old one went);
+    # the earlier years and the back-test moments (a year earlier) were kept
+    ggz = daily / "ggz_demo" / PEILDATUM
+    years = {f"ggz_demo|{d[:4]}" for x in ("zpm_zorgprestatie", "zpm_verblijfsdag")
+             for _, d in _changed_keys(ggz, x, "datum")} | {f"ggz_demo|{PEILDATUM[:4]}"}
+    for table, expected in (("intermediate.int_var__realisatie_componenten", years),
+                            ("intermediate.int_var__prognose_componenten", {f"ggz_demo|actueel|{PEILDATUM}"})):
+        existing, rebuilt = keys.pop(table)
+        assert set(rebuilt) == expected, (table, set(rebuilt))
+        assert len(set(existing)) > len(expected) + 2, (table, set(existing))
     for table, (existing, rebuilt) in keys.items():
         # every key the last change delivery names (new or changed) and that still exists was rebuilt, and the
         # night rebuilt a small part of the table, not all of it
@@ -335,11 +353,13 @@ def test_a_malformed_manifest_or_a_misplaced_mutatie_column_stops_the_load(daily
         load(root, tmp_path / "a.duckdb", echo=lambda *a: None)
 
 
-def _hospital_change(folder: Path, rows: dict[str, list[dict]], basis: Path | None = None) -> Path:
-    """A hospital change delivery on the warehouse's PEILDATUM holding only `rows` (per extract, with mutatie); with
-    `basis`, a change delivery with a file for every extract of that full delivery (a GGZ provider's)."""
+def _hospital_change(folder: Path, rows: dict[str, list[dict]], basis: Path | None = None,
+                     after: str = PEILDATUM) -> Path:
+    """A hospital change delivery after the delivery of `after` (the warehouse's PEILDATUM) holding only `rows` (per
+    extract, with mutatie); with `basis`, a change delivery with a file for every extract of that full delivery (a GGZ
+    provider's)."""
     folder.mkdir(parents=True)
-    (folder / "levering.json").write_text(json.dumps({"soort": "mutatie", "basis": PEILDATUM}))
+    (folder / "levering.json").write_text(json.dumps({"soort": "mutatie", "basis": after}))
     contract = load_contract()
     extracts = contract.for_sector("msz") if basis is None else [
         e for e in contract.extracts if (basis / e.file_name).exists()]
@@ -542,21 +562,39 @@ def test_an_activity_or_subtraject_that_moves_is_judged_again_where_it_was_and_w
             assert _table_differences(con, table) == "", table
 
 
+def _ggz_warehouse(warehouse, tmp_path: Path, models: list[str]) -> tuple[Path, Path, Path, list[str]]:
+    """A warehouse of the CI GGZ full delivery alone with `models` and their parents built (no tests): the
+    deliveries' root, the full delivery's folder, the database and the dbt command that builds them (the night)."""
+    root = tmp_path / "deliveries"
+    full = root / "ggz_demo" / PEILDATUM
+    shutil.copytree(warehouse.deliveries / "ggz_demo" / PEILDATUM, full)
+    db = tmp_path / "wh.duckdb"
+    load(full, db, echo=lambda *a: None)
+    select = ["build", "--quiet", "--select", *(f"+{m}" for m in models), "--exclude-resource-type", "test",
+              "unit_test"]
+    run_dbt(select, db)
+    return root, full, db, select
+
+
+def _full_refresh_differences(db: Path, tmp_path: Path, models: list[str], tables: list[str]) -> dict[str, str]:
+    """Per table of `tables`, how the incremental build in `db` differs from a copy of it with `models` rebuilt by
+    --full-refresh (empty when equal)."""
+    copy = tmp_path / "full.duckdb"
+    shutil.copyfile(db, copy)
+    run_dbt(["run", "--quiet", "--select", *models, "--full-refresh"], copy)
+    with duckdb.connect(str(db), read_only=True) as con:
+        con.execute(f"attach '{copy}' as full_build (read_only)")
+        return {t: d for t in tables if (d := _table_differences(con, t))}
+
+
 def test_a_ggz_dbc_or_stay_that_moves_or_goes_is_judged_again_for_its_clients(warehouse, tmp_path):
     """D-62: the GGZ norms are judged per client. One change delivery moves the N1395 finding DLNG03 (an injected
     scenario) to client CLNG0002, whose own DBC DLNG02 is a finding too, and deletes every stay deelprestatie of
     client CINJ0002 (the N1541 finding DINJ0002-2). The old client of DLNG03 is found only through the DBC's earlier
     version, CINJ0002 only through the deleted stays' versions. From the injection: DLNG03 is one finding, of its
     new client, with the same impact; CINJ0002 has no N1541 finding left; the night equals a full rebuild."""
-    root = tmp_path / "deliveries"
-    full = root / "ggz_demo" / PEILDATUM
-    shutil.copytree(warehouse.deliveries / "ggz_demo" / PEILDATUM, full)
-    db = tmp_path / "wh.duckdb"
-    load(full, db, echo=lambda *a: None)
     norms = ["fct_norm_n1395", "fct_norm_n1541"]
-    select = ["build", "--quiet", "--select", *(f"+{m}" for m in norms), "--exclude-resource-type", "test",
-              "unit_test"]
-    run_dbt(select, db)
+    root, full, db, select = _ggz_warehouse(warehouse, tmp_path, norms)
     query = "select dbc_id, client_id, financiele_impact from normen.{} order by 1, 2"
     with duckdb.connect(str(db), read_only=True) as con:
         before = {m: con.execute(query.format(m)).fetchall() for m in norms}
@@ -580,10 +618,50 @@ def test_a_ggz_dbc_or_stay_that_moves_or_goes_is_judged_again_for_its_clients(wa
     assert after["fct_norm_n1541"] == [r for r in before["fct_norm_n1541"] if r[1] != "CINJ0002"]
     assert rebuilt == {"DLNG02", "DLNG03"}  # the new client's findings; the old client has none left
 
-    copy = tmp_path / "full.duckdb"
-    shutil.copyfile(db, copy)
-    run_dbt(["run", "--quiet", "--select", *norms, "--full-refresh"], copy)
-    with duckdb.connect(str(db), read_only=True) as con:
-        con.execute(f"attach '{copy}' as full_build (read_only)")
-        for m in norms:
-            assert _table_differences(con, f"normen.{m}") == "", m
+    assert _full_refresh_differences(db, tmp_path, norms, [f"normen.{m}" for m in norms]) == {}
+
+
+def test_the_var_blocks_follow_a_peildatum_that_moves_and_a_prestatie_that_changes_year(warehouse, tmp_path):
+    """D-63: the VAR realisatie blocks are rebuilt per year, the prognose blocks per moment. Night 1: a GGZ change
+    delivery without rows a day later (the peildatum moves from 1 to 2 March: March begins to count). Night 2: a
+    2022 prestatie moves to 15 January 2025. From the deliveries: night 1 rebuilds only 2025, which gains March;
+    night 2 rebuilds exactly 2022 (found only through the prestatie's earlier version) and 2025, and the amount
+    leaves 2022 and joins January 2025; each night builds only the new actueel prognose moment (the back-test
+    moments read 2023 and 2024); the nights equal a full rebuild."""
+    blocks = ["int_var__realisatie_componenten", "int_var__prognose_componenten"]
+    root, full, db, select = _ggz_warehouse(warehouse, tmp_path, blocks)
+    prestatie = next(p for p in _rows(full / "zpm_zorgprestatie.csv") if p["datum"].startswith("2022-"))
+    uzovi, bedrag = prestatie["uzovi"], Decimal(prestatie["bedrag"])
+    omzet = """select jaar, meetpunt, omzet from intermediate.int_var__realisatie_componenten
+        where uzovi = ? and (meetpunt = 12 or jaar = 2025)"""
+    stamped = """select distinct {k} from {t} where _built_at = (select max(_built_at) from {t})"""
+
+    def state() -> tuple[dict, dict]:
+        with duckdb.connect(str(db), read_only=True) as con:
+            return ({(j, m): o for j, m, o in con.execute(omzet, [uzovi]).fetchall()},
+                    {t: {r[0] for r in con.execute(stamped.format(t=t, k=VAR_INCREMENTAL[t])).fetchall()}
+                     for t in VAR_INCREMENTAL})
+
+    before, _ = state()
+    assert max(m for j, m in before if j == 2025) == 2
+
+    load(_hospital_change(root / "ggz_demo" / "2025-03-02", {}, basis=full), db, echo=lambda *x: None)
+    run_dbt(select, db)  # night 1: only the peildatum moved
+    night1, rebuilt = state()
+    assert rebuilt == {"intermediate.int_var__realisatie_componenten": {"2025"},
+                       "intermediate.int_var__prognose_componenten": {"actueel|2025-03-02"}}
+    assert max(m for j, m in night1 if j == 2025) == 3
+    assert {k: v for k, v in night1.items() if k != (2025, 3)} == before
+
+    load(_hospital_change(root / "ggz_demo" / "2025-03-03", {
+        "zpm_zorgprestatie": [{**prestatie, "datum": "2025-01-15", "mutatie": "W"}]}, basis=full,
+        after="2025-03-02"), db, echo=lambda *x: None)
+    run_dbt(select, db)  # night 2: the prestatie moved from 2022 to 2025
+    night2, rebuilt = state()
+    assert rebuilt == {"intermediate.int_var__realisatie_componenten": {"2022", "2025"},
+                       "intermediate.int_var__prognose_componenten": {"actueel|2025-03-03"}}
+    assert night2[(2022, 12)] == before[(2022, 12)] - bedrag
+    assert night2[(2023, 12)] == before[(2023, 12)] and night2[(2024, 12)] == before[(2024, 12)]
+    assert night2[(2025, 1)] == before[(2025, 1)] + bedrag
+
+    assert _full_refresh_differences(db, tmp_path, blocks, list(VAR_INCREMENTAL)) == {}
