@@ -103,3 +103,20 @@
         where r.institution = l.institution and r.soort = l.soort and r.prognosedatum = l.prognosedatum
     )
 {%- endmacro %}
+
+{#- The prestaties and stay days int_bmodel__zpm_prestatie (per institution and prestatie_id) rebuilds: those changed
+    or deleted since `since`, and those of the clients changed since (the pseudonym they carry). -#}
+{% macro zpm_prestatie_wijzigingen(since) -%}
+    {%- set clients = changed_keys('ggz_client', since, 'client_id') -%}
+    {%- set wijzigingen -%}
+    {{ changed_keys('zpm_zorgprestatie', since, 'prestatie_id') }}
+    union
+    {{ changed_keys('zpm_verblijfsdag', since, 'prestatie_id') }}
+    union
+    {{ children_of(ref('stg_zpm__zorgprestatie'), '_institution', 'zorgprestatie_id', 'client_id', clients) }}
+    union
+    {{ children_of(ref('stg_zpm__verblijfsdag'), '_institution', 'verblijfsdag_id', 'client_id', clients) }}
+    {%- endset -%}
+    {{ with_rebuilt_institutions(with_rebuilt_zpm_institutions(wijzigingen, 'prestatie_id', since), 'ggz_client',
+                                 'prestatie_id', since) }}
+{%- endmacro %}

@@ -35,7 +35,8 @@ INCREMENTAL = {"intermediate.int_bmodel__factuurregel": "factuurregel_id",
                "intermediate.int_verrijkte_massa": "patient_id",
                "intermediate.int_bmodel__subtraject_kenmerken": "subtraject_id",
                "intermediate.int_normen__subtraject_sluitregel": "patient_id",
-               "intermediate.int_bmodel__subtraject": "subtraject_id"}
+               "intermediate.int_bmodel__subtraject": "subtraject_id",
+               "intermediate.int_bmodel__zpm_prestatie": "prestatie_id"}
 B_MODEL = list(INCREMENTAL)[:3]  # the models per invoice line and per activity
 # the VAR building blocks rebuilt per year and per prognose moment (D-63), keyed within the institution by
 VAR_INCREMENTAL = {"intermediate.int_var__realisatie_componenten": "cast(jaar as varchar)",
@@ -156,7 +157,7 @@ def test_day_by_day_incremental_build_equals_the_full_build(daily, warehouse, tm
             filter (where _built_at = (select max(_built_at) from {t})) from {t}""").fetchone()
                 for t, k in (INCREMENTAL | VAR_INCREMENTAL).items()}
         # the verrijkte massa is rebuilt per patient: the patients of the delivered lines in the onderzoeksmassa
-        last = daily / "ziekenhuis_demo" / PEILDATUM
+        last, ggz = daily / "ziekenhuis_demo" / PEILDATUM, daily / "ggz_demo" / PEILDATUM
         regels = {f"{i}|{k}" for i, k in _changed_keys(last, "factuurregel")}
         delivered = {"intermediate.int_bmodel__factuurregel": regels,
                      "intermediate.int_factuurregels_beoordeeld": regels,
@@ -170,7 +171,11 @@ def test_day_by_day_incremental_build_equals_the_full_build(daily, warehouse, tm
                          f"{i}|{k}" for i, k in _changed_keys(last, "subtraject")},
                      # the patients of the delivered subtrajecten (D-62)
                      "intermediate.int_normen__subtraject_sluitregel": {
-                         f"{i}|{k}" for i, k in _changed_keys(last, "subtraject", "patient_id")}}
+                         f"{i}|{k}" for i, k in _changed_keys(last, "subtraject", "patient_id")},
+                     # the delivered prestaties and stay days (D-63)
+                     "intermediate.int_bmodel__zpm_prestatie": {
+                         f"{i}|{k}" for x in ("zpm_zorgprestatie", "zpm_verblijfsdag")
+                         for i, k in _changed_keys(ggz, x)}}
         delivered["intermediate.int_verrijkte_massa"] = {r[0] for r in con.execute("""
             select distinct r.institution || '|' || r.patient_id
             from intermediate.int_bmodel__factuurregel as r
@@ -186,7 +191,6 @@ def test_day_by_day_incremental_build_equals_the_full_build(daily, warehouse, tm
     # the VAR building blocks (D-63): the last night rebuilt the years of the delivered prestaties and stay days and
     # the peildatum's year (it moved by a day), and of the prognose moments the new actueel one (the old one went);
     # the earlier years and the back-test moments (a year earlier) were kept
-    ggz = daily / "ggz_demo" / PEILDATUM
     years = {f"ggz_demo|{d[:4]}" for x in ("zpm_zorgprestatie", "zpm_verblijfsdag")
              for _, d in _changed_keys(ggz, x, "datum")} | {f"ggz_demo|{PEILDATUM[:4]}"}
     for table, expected in (("intermediate.int_var__realisatie_componenten", years),
@@ -622,12 +626,14 @@ def test_a_ggz_dbc_or_stay_that_moves_or_goes_is_judged_again_for_its_clients(wa
 
 
 def test_the_var_blocks_follow_a_peildatum_that_moves_and_a_prestatie_that_changes_year(warehouse, tmp_path):
-    """D-63: the VAR realisatie blocks are rebuilt per year, the prognose blocks per moment. Night 1: a GGZ change
-    delivery without rows a day later (the peildatum moves from 1 to 2 March: March begins to count). Night 2: a
-    2022 prestatie moves to 15 January 2025. From the deliveries: night 1 rebuilds only 2025, which gains March;
-    night 2 rebuilds exactly 2022 (found only through the prestatie's earlier version) and 2025, and the amount
-    leaves 2022 and joins January 2025; each night builds only the new actueel prognose moment (the back-test
-    moments read 2023 and 2024); the nights equal a full rebuild."""
+    """D-63: the VAR realisatie blocks are rebuilt per year, the prognose blocks per moment, the ZPM B-model per
+    prestatie. Night 1: a GGZ change delivery without rows a day later (the peildatum moves from 1 to 2 March: March
+    begins to count). Night 2: a 2022 prestatie moves to 15 January 2025, and client D takes client E's BSN. From the
+    deliveries: night 1 rebuilds only 2025, which gains March; night 2 rebuilds exactly 2022 (found only through the
+    prestatie's earlier version) and 2025, and the amount leaves 2022 and joins January 2025; each night builds only
+    the new actueel prognose moment (the back-test moments read 2023 and 2024); the B-model rebuilds exactly the
+    moved prestatie and D's prestaties and stay days, which now carry E's pseudonym; the nights equal a full
+    rebuild."""
     blocks = ["int_var__realisatie_componenten", "int_var__prognose_componenten"]
     root, full, db, select = _ggz_warehouse(warehouse, tmp_path, blocks)
     prestatie = next(p for p in _rows(full / "zpm_zorgprestatie.csv") if p["datum"].startswith("2022-"))
@@ -653,15 +659,32 @@ def test_the_var_blocks_follow_a_peildatum_that_moves_and_a_prestatie_that_chang
     assert max(m for j, m in night1 if j == 2025) == 3
     assert {k: v for k, v in night1.items() if k != (2025, 3)} == before
 
+    # night 2 also gives client D client E's BSN: D's prestaties and stay days carry E's pseudonym in the B-model
+    # (rebuilt per prestatie, through the client), while no VAR block counts a pseudonym
+    billed = {p["client_id"] for p in _rows(full / "zpm_zorgprestatie.csv")}
+    d, e = [c for c in _rows(full / "ggz_client.csv")
+            if c["client_id"] in billed and c["client_id"] != prestatie["client_id"] and c["bsn"]][:2]
+    of_d = {r[k] for x, k in (("zpm_zorgprestatie", "zorgprestatie_id"), ("zpm_verblijfsdag", "verblijfsdag_id"))
+            for r in _rows(full / f"{x}.csv") if r["client_id"] == d["client_id"]}
     load(_hospital_change(root / "ggz_demo" / "2025-03-03", {
-        "zpm_zorgprestatie": [{**prestatie, "datum": "2025-01-15", "mutatie": "W"}]}, basis=full,
-        after="2025-03-02"), db, echo=lambda *x: None)
+        "zpm_zorgprestatie": [{**prestatie, "datum": "2025-01-15", "mutatie": "W"}],
+        "ggz_client": [{**d, "bsn": e["bsn"], "mutatie": "W"}]}, basis=full, after="2025-03-02"),
+        db, echo=lambda *x: None)
     run_dbt(select, db)  # night 2: the prestatie moved from 2022 to 2025
     night2, rebuilt = state()
     assert rebuilt == {"intermediate.int_var__realisatie_componenten": {"2022", "2025"},
                        "intermediate.int_var__prognose_componenten": {"actueel|2025-03-03"}}
+    with duckdb.connect(str(db), read_only=True) as con:
+        assert {r[0] for r in con.execute(stamped.format(t="intermediate.int_bmodel__zpm_prestatie",
+                                                         k="prestatie_id")).fetchall()} == of_d | {
+            prestatie["zorgprestatie_id"]}
+        pseudonyms = dict(con.execute("""select client_id, list(distinct bsn_pseudoniem)
+            from intermediate.int_bmodel__zpm_prestatie where client_id in (?, ?) group by 1""",
+            [d["client_id"], e["client_id"]]).fetchall())
+    assert pseudonyms[d["client_id"]] == pseudonyms[e["client_id"]] and len(pseudonyms[d["client_id"]]) == 1
     assert night2[(2022, 12)] == before[(2022, 12)] - bedrag
     assert night2[(2023, 12)] == before[(2023, 12)] and night2[(2024, 12)] == before[(2024, 12)]
     assert night2[(2025, 1)] == before[(2025, 1)] + bedrag
 
-    assert _full_refresh_differences(db, tmp_path, blocks, list(VAR_INCREMENTAL)) == {}
+    assert _full_refresh_differences(db, tmp_path, ["int_bmodel__zpm_prestatie", *blocks],
+                                     ["intermediate.int_bmodel__zpm_prestatie", *VAR_INCREMENTAL]) == {}
