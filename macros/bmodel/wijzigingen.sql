@@ -188,8 +188,8 @@
 {%- endmacro %}
 
 {#- The GGZ clients whose norm evaluation (N1395, N1541: per client, the stay days counted across a client's DBCs)
-    may differ since `since` (D-62). The GGZ B-model is rebuilt whole each night and carries no stamps, so the
-    change feed names what changed: the client of every version (base_ggz_*_checked) of the DBCs, stay
+    may differ since `since` (D-62). The change feed names what changed (the norms read the GGZ DBCs, which are
+    rebuilt whole each night and carry no stamps): the client of every version (base_ggz_*_checked) of the DBCs, stay
     deelprestaties and leave periods changed or deleted since, and of the DBCs those stays and the time
     registrations changed since named; and the clients changed themselves (their pseudonym). A registration or a
     stay can move to another DBC, a DBC to another client: every version counts. -#}
@@ -221,4 +221,27 @@
         {%- set ns.sql = with_rebuilt_institutions(ns.sql, extract, 'client_id', since) -%}
     {%- endfor -%}
     {{ ns.sql }}
+{%- endmacro %}
+
+{#- The GGZ B-model per source row (D-64): a stay deelprestatie's or a leave period's days are rebuilt when it
+    changed or went since `since`; a time registration when it changed or went, or its DBC did (the client the
+    registration carries is its DBC's). A registration that moves to another DBC is a change of its own. -#}
+{% macro ggz_verblijf_wijzigingen(since) -%}
+    {{ with_rebuilt_institutions(changed_keys('ggz_verblijf', since, 'deelprestatie_id'), 'ggz_verblijf',
+                                 'deelprestatie_id', since) }}
+{%- endmacro %}
+
+{% macro ggz_verlof_wijzigingen(since) -%}
+    {{ with_rebuilt_institutions(changed_keys('ggz_verlof', since, 'verlof_id'), 'ggz_verlof', 'verlof_id', since) }}
+{%- endmacro %}
+
+{% macro ggz_tijdschrijf_wijzigingen(since) -%}
+    {%- set wijzigingen -%}
+    {{ changed_keys('ggz_tijdschrijf', since, 'tijdschrijf_id') }}
+    union
+    {{ children_of(ref('stg_ggz__tijdschrijf'), '_institution', 'tijdschrijf_id', 'dbc_id',
+                   changed_keys('ggz_dbc', since, 'dbc_id')) }}
+    {%- endset -%}
+    {{ with_rebuilt_institutions(with_rebuilt_institutions(wijzigingen, 'ggz_tijdschrijf', 'tijdschrijf_id', since),
+                                 'ggz_dbc', 'tijdschrijf_id', since) }}
 {%- endmacro %}

@@ -36,7 +36,11 @@ INCREMENTAL = {"intermediate.int_bmodel__factuurregel": "factuurregel_id",
                "intermediate.int_bmodel__subtraject_kenmerken": "subtraject_id",
                "intermediate.int_normen__subtraject_sluitregel": "patient_id",
                "intermediate.int_bmodel__subtraject": "subtraject_id",
-               "intermediate.int_bmodel__zpm_prestatie": "prestatie_id"}
+               "intermediate.int_bmodel__zpm_prestatie": "prestatie_id",
+               "intermediate.int_bmodel__ggz_verblijfsdag": "deelprestatie_id",
+               "intermediate.int_bmodel__ggz_verlofdag": "verlof_id",
+               "intermediate.int_bmodel__ggz_tijdschrijf": "tijdschrijf_id"}
+GGZ_DBC_ERA = [t for t in INCREMENTAL if "__ggz_" in t]
 B_MODEL = list(INCREMENTAL)[:3]  # the models per invoice line and per activity
 # the VAR building blocks rebuilt per year and per prognose moment (D-63), keyed within the institution by
 VAR_INCREMENTAL = {"intermediate.int_var__realisatie_componenten": "cast(jaar as varchar)",
@@ -156,6 +160,7 @@ def test_day_by_day_incremental_build_equals_the_full_build(daily, warehouse, tm
         keys = {t: con.execute(f"""select list(institution || '|' || {k}), list(institution || '|' || {k})
             filter (where _built_at = (select max(_built_at) from {t})) from {t}""").fetchone()
                 for t, k in (INCREMENTAL | VAR_INCREMENTAL).items()}
+        stamps = {t: con.execute(f"select max(_built_at) from {t}").fetchone()[0] for t in INCREMENTAL}
         # the verrijkte massa is rebuilt per patient: the patients of the delivered lines in the onderzoeksmassa
         last, ggz = daily / "ziekenhuis_demo" / PEILDATUM, daily / "ggz_demo" / PEILDATUM
         regels = {f"{i}|{k}" for i, k in _changed_keys(last, "factuurregel")}
@@ -175,7 +180,14 @@ def test_day_by_day_incremental_build_equals_the_full_build(daily, warehouse, tm
                      # the delivered prestaties and stay days (D-63)
                      "intermediate.int_bmodel__zpm_prestatie": {
                          f"{i}|{k}" for x in ("zpm_zorgprestatie", "zpm_verblijfsdag")
-                         for i, k in _changed_keys(ggz, x)}}
+                         for i, k in _changed_keys(ggz, x)},
+                     # the GGZ B-model per source row: the delivered stays, leave and registrations (D-64)
+                     "intermediate.int_bmodel__ggz_verblijfsdag": {
+                         f"{i}|{k}" for i, k in _changed_keys(ggz, "ggz_verblijf")},
+                     "intermediate.int_bmodel__ggz_verlofdag": {
+                         f"{i}|{k}" for i, k in _changed_keys(ggz, "ggz_verlof")},
+                     "intermediate.int_bmodel__ggz_tijdschrijf": {
+                         f"{i}|{k}" for i, k in _changed_keys(ggz, "ggz_tijdschrijf")}}
         delivered["intermediate.int_verrijkte_massa"] = {r[0] for r in con.execute("""
             select distinct r.institution || '|' || r.patient_id
             from intermediate.int_bmodel__factuurregel as r
@@ -198,10 +210,15 @@ def test_day_by_day_incremental_build_equals_the_full_build(daily, warehouse, tm
         existing, rebuilt = keys.pop(table)
         assert set(rebuilt) == expected, (table, set(rebuilt))
         assert len(set(existing)) > len(expected) + 2, (table, set(existing))
+    night = max(stamps.values())
     for table, (existing, rebuilt) in keys.items():
+        named = delivered[table]
+        if not named and table in GGZ_DBC_ERA:
+            # the DBC era (before 2022) does not change in 2025: the night wrote none of its rows
+            assert stamps[table] < night, table
+            continue
         # every key the last change delivery names (new or changed) and that still exists was rebuilt, and the
         # night rebuilt a small part of the table, not all of it
-        named = delivered[table]
         assert named and named & set(rebuilt), table
         assert named & set(existing) <= set(rebuilt), f"{table}: delivered keys not rebuilt"
         assert 0 < len(rebuilt) < len(existing) / 4, (table, len(rebuilt), len(existing))
@@ -596,12 +613,25 @@ def test_a_ggz_dbc_or_stay_that_moves_or_goes_is_judged_again_for_its_clients(wa
     scenario) to client CLNG0002, whose own DBC DLNG02 is a finding too, and deletes every stay deelprestatie of
     client CINJ0002 (the N1541 finding DINJ0002-2). The old client of DLNG03 is found only through the DBC's earlier
     version, CINJ0002 only through the deleted stays' versions. From the injection: DLNG03 is one finding, of its
-    new client, with the same impact; CINJ0002 has no N1541 finding left; the night equals a full rebuild."""
+    new client, with the same impact; CINJ0002 has no N1541 finding left; the night equals a full rebuild.
+    D-64: the GGZ B-model per source row rebuilds exactly DLNG03's time registrations (through their DBC), which
+    now carry CLNG0002, and drops CINJ0002's stay days and the days of a leave period the delivery deletes."""
     norms = ["fct_norm_n1395", "fct_norm_n1541"]
+    bmodel = ["int_bmodel__ggz_tijdschrijf", "int_bmodel__ggz_verblijfsdag", "int_bmodel__ggz_verlofdag"]
     root, full, db, select = _ggz_warehouse(warehouse, tmp_path, norms)
     query = "select dbc_id, client_id, financiele_impact from normen.{} order by 1, 2"
+    registraties = ("select tijdschrijf_id, client_id from intermediate.int_bmodel__ggz_tijdschrijf "
+                    "where dbc_id = 'DLNG03'")
+    dagen = "select count(*) from intermediate.int_bmodel__ggz_verblijfsdag where client_id = 'CINJ0002'"
+    verlofdagen = "select count(*) from intermediate.int_bmodel__ggz_verlofdag where verlof_id = ?"
     with duckdb.connect(str(db), read_only=True) as con:
         before = {m: con.execute(query.format(m)).fetchall() for m in norms}
+        # a weekend or holiday leave of a client without an N1541 finding: fewer counted days make none
+        verlof = next(v for v in _rows(full / "ggz_verlof.csv") if v["verlof_soort"] in ("weekend", "vakantie")
+                      and v["client_id"] not in {r[1] for r in before["fct_norm_n1541"]})
+        assert con.execute(dagen).fetchone()[0] > 0
+        assert con.execute(verlofdagen, [verlof["verlof_id"]]).fetchone()[0] > 0
+        assert {c for _, c in con.execute(registraties).fetchall()} == {"CLNG0003"}
     n1395 = {r[0]: r for r in before["fct_norm_n1395"]}
     assert n1395["DLNG03"][1] == "CLNG0003" and n1395["DLNG02"][1] == "CLNG0002"
     assert "CINJ0002" in {r[1] for r in before["fct_norm_n1541"]}
@@ -611,18 +641,30 @@ def test_a_ggz_dbc_or_stay_that_moves_or_goes_is_judged_again_for_its_clients(wa
 
     load(_hospital_change(root / "ggz_demo" / "2025-03-02", {
         "ggz_dbc": [{**dbc, "client_id": "CLNG0002", "mutatie": "W"}],
-        "ggz_verblijf": [{**v, "mutatie": "V"} for v in stays]}, basis=full), db, echo=lambda *x: None)
+        "ggz_verblijf": [{**v, "mutatie": "V"} for v in stays],
+        "ggz_verlof": [{**verlof, "mutatie": "V"}]}, basis=full), db, echo=lambda *x: None)
     run_dbt(select, db)  # the night: incremental
     with duckdb.connect(str(db), read_only=True) as con:
         after = {m: con.execute(query.format(m)).fetchall() for m in norms}
         rebuilt = {r[0] for r in con.execute("""select dbc_id from normen.fct_norm_n1395
             where _built_at = (select max(_built_at) from normen.fct_norm_n1395)""").fetchall()}
+        moved = dict(con.execute(registraties).fetchall())
+        rebuilt_registraties = {r[0] for r in con.execute("""select tijdschrijf_id
+            from intermediate.int_bmodel__ggz_tijdschrijf
+            where _built_at = (select max(_built_at) from intermediate.int_bmodel__ggz_tijdschrijf)""").fetchall()}
+        stay_days_left = con.execute(dagen).fetchone()[0]
+        leave_days_left = con.execute(verlofdagen, [verlof["verlof_id"]]).fetchone()[0]
+    of_dlng03 = {r["tijdschrijf_id"] for r in _rows(full / "ggz_tijdschrijf.csv") if r["dbc_id"] == "DLNG03"}
+    assert of_dlng03 and set(moved) == of_dlng03 == rebuilt_registraties
+    assert set(moved.values()) == {"CLNG0002"}
+    assert stay_days_left == 0 and leave_days_left == 0
     assert after["fct_norm_n1395"] == sorted(
         [r for r in before["fct_norm_n1395"] if r[0] != "DLNG03"] + [("DLNG03", "CLNG0002", n1395["DLNG03"][2])])
     assert after["fct_norm_n1541"] == [r for r in before["fct_norm_n1541"] if r[1] != "CINJ0002"]
     assert rebuilt == {"DLNG02", "DLNG03"}  # the new client's findings; the old client has none left
 
-    assert _full_refresh_differences(db, tmp_path, norms, [f"normen.{m}" for m in norms]) == {}
+    assert _full_refresh_differences(db, tmp_path, bmodel + norms,
+                                     [f"intermediate.{m}" for m in bmodel] + [f"normen.{m}" for m in norms]) == {}
 
 
 def test_the_var_blocks_follow_a_peildatum_that_moves_and_a_prestatie_that_changes_year(warehouse, tmp_path):

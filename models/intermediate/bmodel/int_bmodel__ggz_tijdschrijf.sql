@@ -1,5 +1,9 @@
+{{ incremental_per_key(['institution', 'tijdschrijf_id'], 'ggz_tijdschrijf_wijzigingen') }}
+-- depends_on: {{ ref('stg_delivery__wijzigingen') }}
+-- incremental: only the registrations changed themselves or through their DBC (its client) are rebuilt (D-64)
 with registraties as (
-    select * from {{ ref('stg_ggz__tijdschrijf') }}
+    select r.* from {{ ref('stg_ggz__tijdschrijf') }} as r
+    where {{ rebuild_keys_only({'institution': 'r._institution', 'tijdschrijf_id': 'r.tijdschrijf_id'}) }}
 ),
 
 dbcs as (
@@ -14,6 +18,7 @@ select
     r.activiteit_code,
     r.datum,
     r.minuten,
-    r.beroep
+    r.beroep,
+    {{ rebuild_keys_built_at() }} as _built_at
 from registraties as r
 left join dbcs as d on r._institution = d.institution and r.dbc_id = d.dbc_id
