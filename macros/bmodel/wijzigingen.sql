@@ -188,9 +188,9 @@
 {%- endmacro %}
 
 {#- The GGZ clients whose norm evaluation (N1395, N1541: per client, the stay days counted across a client's DBCs)
-    may differ since `since` (D-62). The change feed names what changed (the norms read the GGZ DBCs, which are
-    rebuilt whole each night and carry no stamps): the client of every version (base_ggz_*_checked) of the DBCs, stay
-    deelprestaties and leave periods changed or deleted since, and of the DBCs those stays and the time
+    may differ since `since` (D-62). The change feed names what changed (the norms also read the GGZ DBCs, which
+    are rebuilt whole each night and carry no stamps): the client of every version (base_ggz_*_checked) of the
+    DBCs, stay deelprestaties and leave periods changed or deleted since, and of the DBCs those stays and the time
     registrations changed since named; and the clients changed themselves (their pseudonym). A registration or a
     stay can move to another DBC, a DBC to another client: every version counts. -#}
 {% macro ggz_client_wijzigingen(since) -%}
