@@ -129,8 +129,7 @@
     union
     {{ children_of(eigenaren, 'institution', 'patient_id', 'subtraject_id', gewijzigde_subtrajecten(since)) }}
     {%- endset -%}
-    {{ with_rebuilt_institutions(with_rebuilt_institutions(wijzigingen, 'factuurregel', 'patient_id', since),
-                                 'subtraject', 'patient_id', since) }}
+    {{ with_rebuilt_institutions(wijzigingen, ['factuurregel', 'subtraject'], 'patient_id', since) }}
 {%- endmacro %}
 
 {#- (institution, `column`) of every version of the rows of `checked` (a base_*_checked table: each version an
@@ -164,9 +163,8 @@
     {{ alle_versies(ref('base_msz__factuurregel_checked'), 'factuurregel_id', 'subtraject_id',
                     herbouwde_factuurregels(since)) }}
     {%- endset -%}
-    {%- set wijzigingen = with_rebuilt_institutions(wijzigingen, 'subtraject', 'subtraject_id', since) -%}
-    {%- set wijzigingen = with_rebuilt_institutions(wijzigingen, 'zorgactiviteit', 'subtraject_id', since) -%}
-    {{ with_rebuilt_institutions(wijzigingen, 'factuurregel', 'subtraject_id', since) }}
+    {{ with_rebuilt_institutions(wijzigingen, ['subtraject', 'zorgactiviteit', 'factuurregel'], 'subtraject_id',
+                                 since) }}
 {%- endmacro %}
 
 {#- The patients whose MSZ norm evaluation (per patient: a norm compares a patient's subtrajecten of one specialism)
@@ -215,12 +213,9 @@
     union
     {{ changed_keys('ggz_client', since, 'client_id') }}
     {%- endset -%}
-    {#- a namespace: a plain `set` inside the loop would not outlive it -#}
-    {%- set ns = namespace(sql=wijzigingen) -%}
-    {%- for extract in ['ggz_dbc', 'ggz_tijdschrijf', 'ggz_verblijf', 'ggz_verlof', 'ggz_client'] -%}
-        {%- set ns.sql = with_rebuilt_institutions(ns.sql, extract, 'client_id', since) -%}
-    {%- endfor -%}
-    {{ ns.sql }}
+    {{ with_rebuilt_institutions(wijzigingen,
+                                 ['ggz_dbc', 'ggz_tijdschrijf', 'ggz_verblijf', 'ggz_verlof', 'ggz_client'],
+                                 'client_id', since) }}
 {%- endmacro %}
 
 {#- The GGZ B-model per source row (D-64): a stay deelprestatie's or a leave period's days are rebuilt when it
@@ -242,6 +237,5 @@
     {{ children_of(ref('stg_ggz__tijdschrijf'), '_institution', 'tijdschrijf_id', 'dbc_id',
                    changed_keys('ggz_dbc', since, 'dbc_id')) }}
     {%- endset -%}
-    {{ with_rebuilt_institutions(with_rebuilt_institutions(wijzigingen, 'ggz_tijdschrijf', 'tijdschrijf_id', since),
-                                 'ggz_dbc', 'tijdschrijf_id', since) }}
+    {{ with_rebuilt_institutions(wijzigingen, ['ggz_tijdschrijf', 'ggz_dbc'], 'tijdschrijf_id', since) }}
 {%- endmacro %}

@@ -116,26 +116,34 @@
     where {{ since }} is null or _built_at > {{ since }}
 {%- endmacro %}
 
-{#- The model's institutions whose current state of the extract was rebuilt after `since` (their every key applied
-    since: a new full delivery, a delivery loaded again, an earlier peildatum) or is gone. All their keys in the
-    model are rebuilt, so that a key the new state no longer has disappears. -#}
-{% macro rebuilt_institutions(extract_name, since) -%}
-    select i.institution
+{#- The model's institutions whose current state of an extract (`extract_names`: one name or a list) was rebuilt
+    after `since` (their every key applied since: a new full delivery, a delivery loaded again, an earlier
+    peildatum) or is gone. All their keys in the model are rebuilt, so that a key the new state no longer has
+    disappears. The model and the change feed are read once for all the extracts. -#}
+{% macro rebuilt_institutions(extract_names, since) -%}
+    {%- set names = [extract_names] if extract_names is string else extract_names -%}
+    select distinct i.institution
     from (select distinct institution from {{ this }}) as i
+    cross join (
+        {%- for name in names %}
+        select '{{ name }}' as extract_name{{ ' union all' if not loop.last }}
+        {%- endfor %}
+    ) as e
     left join (
         select
             institution,
+            extract_name,
             min(applied_at) as first_applied_at
         from {{ ref('stg_delivery__wijzigingen') }}
-        where extract_name = '{{ extract_name }}'
-        group by institution
-    ) as c on i.institution = c.institution
+        where extract_name in ({% for name in names %}'{{ name }}'{{ ', ' if not loop.last }}{% endfor %})
+        group by institution, extract_name
+    ) as c on i.institution = c.institution and e.extract_name = c.extract_name
     where c.first_applied_at is null or {{ since }} is null or c.first_applied_at > {{ since }}
 {%- endmacro %}
 
 {#- The keys `changes` selects plus every key the model holds for an institution rebuilt since (above); `key` is
     the key column after institution, or a list of them. -#}
-{% macro with_rebuilt_institutions(changes, extract_name, key, since) -%}
+{% macro with_rebuilt_institutions(changes, extract_names, key, since) -%}
     {%- set columns = [key] if key is string else key -%}
     {{ changes }}
     union
@@ -145,5 +153,5 @@
         t.{{ k }}
         {%- endfor %}
     from {{ this }} as t
-    where t.institution in ({{ rebuilt_institutions(extract_name, since) | indent(8) }})
+    where t.institution in ({{ rebuilt_institutions(extract_names, since) | indent(8) }})
 {%- endmacro %}

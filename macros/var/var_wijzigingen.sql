@@ -4,28 +4,20 @@
   cut-off), so a night rebuilds the years (realisatie) and the prognose moments those changed.
 -#}
 
-{#- (institution, jaar) of every version (base_zpm_*_checked) of the prestaties and stay days changed or deleted
-    since `since`: a prestatie can move to another year, so the year it had and the year it has both count. -#}
+{#- (institution, jaar) of every version (base_zpm_*_checked, alle_versies) of the prestaties and stay days changed
+    or deleted since `since`: a prestatie can move to another year, so the year it had and the year it has both
+    count. -#}
 {% macro zpm_gewijzigde_jaren(since) -%}
-    {%- for extract, key, checked in [('zpm_zorgprestatie', 'zorgprestatie_id', 'base_zpm__zorgprestatie_checked'),
-                                      ('zpm_verblijfsdag', 'verblijfsdag_id', 'base_zpm__verblijfsdag_checked')] %}
-    select
-        v._institution as institution,
-        cast(extract(year from v.datum) as bigint) as jaar
-    from {{ ref(checked) }} as v
-    inner join ({{ changed_keys(extract, since, key) | indent(8) }}) as k
-        on v._institution = k.institution and v.{{ key }} = k.{{ key }}
-    {%- if not loop.last %}
-    union
-    {%- endif %}
-    {%- endfor %}
-{%- endmacro %}
-
-{#- The institutions whose ZPM prestaties or stay days were rebuilt whole since `since` (rebuilt_institutions): every
-    key the model holds for them is rebuilt. -#}
-{% macro with_rebuilt_zpm_institutions(changes, key, since) -%}
-    {{ with_rebuilt_institutions(with_rebuilt_institutions(changes, 'zpm_zorgprestatie', key, since),
-                                 'zpm_verblijfsdag', key, since) }}
+    select distinct
+        d.institution,
+        cast(extract(year from d.datum) as bigint) as jaar
+    from (
+        {{ alle_versies(ref('base_zpm__zorgprestatie_checked'), 'zorgprestatie_id', 'datum',
+                        changed_keys('zpm_zorgprestatie', since, 'zorgprestatie_id')) | indent(8) }}
+        union
+        {{ alle_versies(ref('base_zpm__verblijfsdag_checked'), 'verblijfsdag_id', 'datum',
+                        changed_keys('zpm_verblijfsdag', since, 'verblijfsdag_id')) | indent(8) }}
+    ) as d
 {%- endmacro %}
 
 {#- The years whose realisatie (int_var__realisatie_componenten, per institution and year) may differ since `since`:
@@ -63,7 +55,7 @@
     from {{ this }} as t
     inner join ({{ verschoven | indent(8) }}) as v on t.institution = v.institution and t.jaar >= v.vanaf_jaar
     {%- endset -%}
-    {{ with_rebuilt_zpm_institutions(wijzigingen, 'jaar', since) }}
+    {{ with_rebuilt_institutions(wijzigingen, ['zpm_zorgprestatie', 'zpm_verblijfsdag'], 'jaar', since) }}
 {%- endmacro %}
 
 {#- The prognose moments whose building blocks (int_var__prognose_componenten, per institution and moment) may differ
@@ -88,7 +80,8 @@
     union
     {{ momenten_zonder(this, momenten) }}
     {%- endset -%}
-    {{ with_rebuilt_zpm_institutions(wijzigingen, ['soort', 'prognosedatum'], since) }}
+    {{ with_rebuilt_institutions(wijzigingen, ['zpm_zorgprestatie', 'zpm_verblijfsdag'], ['soort', 'prognosedatum'],
+                                 since) }}
 {%- endmacro %}
 
 {#- The prognose moments (institution, soort, prognosedatum) of relation `a` that relation `b` has not. -#}
@@ -117,6 +110,6 @@
     union
     {{ children_of(ref('stg_zpm__verblijfsdag'), '_institution', 'verblijfsdag_id', 'client_id', clients) }}
     {%- endset -%}
-    {{ with_rebuilt_institutions(with_rebuilt_zpm_institutions(wijzigingen, 'prestatie_id', since), 'ggz_client',
-                                 'prestatie_id', since) }}
+    {{ with_rebuilt_institutions(wijzigingen, ['zpm_zorgprestatie', 'zpm_verblijfsdag', 'ggz_client'], 'prestatie_id',
+                                 since) }}
 {%- endmacro %}
