@@ -111,7 +111,7 @@ test-engines: venv spark-venv
 		normenkader/tests/test_engines.py normenkader/tests/test_spark.py
 
 ## bench: generation, GX validation, load, floor query, dbt build and the next night's build at scale 0.1, 1, 3 and
-## 10 (about 1 hour and 35 GB of disk; BENCH_SCALES="0.1 1 3" leaves out 10), PostgreSQL beside DuckDB up to
+## 10 (about 80 minutes and 35 GB of disk; BENCH_SCALES="0.1 1 3" leaves out 10), PostgreSQL beside DuckDB up to
 ## scale 1 (at 3 it alone would add ~20 minutes), GX up to scale 3 (at 10 it alone takes ~25 minutes;
 ## BENCH_VALIDATE_UP_TO=10 for it), plus the fixed cost on an empty delivery; figures appended to
 ## docs/benchmarks.md, plot in docs/benchmarks-scale.svg
