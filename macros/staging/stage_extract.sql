@@ -94,7 +94,8 @@ deliveries as (
         on c.delivery_id = a.delivery_id and a.extract_name = '{{ table_name }}'
     {%- if is_incremental() %}
     -- only what this table has not checked yet, or what was loaded again since. Against the distinct pairs: a
-    -- NOT EXISTS on the table itself built a hash table of its every row (3.2 s of a 1.8 s night's query at scale 3)
+    -- NOT EXISTS on the table itself built a hash table of its every row (3.2 s of CPU for the activities of a
+    -- scale-3 night, 0.25 s now; D-65)
     where not exists (
         select 1 from (select distinct _delivery_id, _loaded_at from {{ this }}) as t
         where t._delivery_id = c.delivery_id and t._loaded_at = a.loaded_at
@@ -306,7 +307,7 @@ where _recency = 1
     is unique (a second occurrence is quarantined). The chain is one full delivery and the change deliveries after
     it, so only a key a change delivery names can have more than one version: the window ranks those rows, and a
     row of the full delivery whose key no change delivery names is current as it is (D-65: a window over every row
-    cost a full build a third of the current model's time). -#}
+    cost a full build a quarter to a third of the current model's time). -#}
 {% macro current_versions(accepted) -%}
     {{ return(adapter.dispatch('current_versions', 'normenkader')(accepted)) }}
 {%- endmacro %}
