@@ -312,10 +312,15 @@ where _recency = 1
     {{ return(adapter.dispatch('current_versions', 'normenkader')(accepted)) }}
 {%- endmacro %}
 
+{#- A key's versions ranked, 1 for the current one: the latest delivery wins, and within it the last line. -#}
+{% macro current_recency() -%}
+    row_number() over (partition by _record_key order by _peildatum desc, _line desc)
+{%- endmacro %}
+
 {% macro default__current_versions(accepted) -%}
 select
     *,
-    row_number() over (partition by _record_key order by _peildatum desc, _line desc) as _recency
+    {{ current_recency() }} as _recency
 from {{ accepted }}
 where _is_change
 union all
@@ -334,7 +339,7 @@ where
 {% macro postgres__current_versions(accepted) -%}
 select
     *,
-    row_number() over (partition by _record_key order by _peildatum desc, _line desc) as _recency
+    {{ current_recency() }} as _recency
 from {{ accepted }}
 {%- endmacro %}
 
