@@ -675,6 +675,47 @@ def test_a_ggz_dbc_or_stay_that_moves_or_goes_is_judged_again_for_its_clients(wa
                                      [f"intermediate.{m}" for m in bmodel] + [f"normen.{m}" for m in norms]) == {}
 
 
+def test_a_stay_that_moves_to_another_client_is_judged_for_that_client(warehouse, tmp_path):
+    """D-62, the direct branch from a stay to its client: one change delivery gives every stay deelprestatie of
+    client CINJ0002 (injected: stays 2016-06-01 to 2017-03-31 and 2017-04-21 to 2017-06-25, N1541 finding
+    DINJ0002-2) to client CINJ0008 (injected: stays 2017-01-01 to 2017-12-31, exactly 365 days, no finding); the
+    stays keep their DBCs, which stay CINJ0002's. Only the stays' own new client names CINJ0008: no DBC of it
+    changed. From the injection, CINJ0008's stay days now run without a gap from 2016-06-01, so day 366 is
+    2017-06-01; the DBC open on that day is its own DINJ0008-1, and its own stay days on that DBC from then on are
+    unlawful: 214 days (June to December) in 7 deelprestaties, at the 2017 day rate of category C. CINJ0002 keeps its
+    DBCs but no stay: no finding. The night equals a full rebuild."""
+    norm = "fct_norm_n1541"
+    root, full, db, select = _ggz_warehouse(warehouse, tmp_path, [norm])
+    query = f"""select dbc_id, client_id, eerste_onrechtmatige_dag, onrechtmatige_verblijfsdagen,
+        onrechtmatige_deelprestaties, onrechtmatige_verblijfswaarde from normen.{norm} order by 1"""
+    with duckdb.connect(str(db), read_only=True) as con:
+        before = {r[0]: r for r in con.execute(query).fetchall()}
+    assert {r[1] for r in before.values()} >= {"CINJ0002"} and "CINJ0008" not in {r[1] for r in before.values()}
+    with warehouse.truth("ggz_n1541_scenarios").open(encoding="utf-8", newline="") as fh:
+        truth = {r["dbc_id"]: r for r in csv.DictReader(fh)}
+    dagtarief_2017 = (Decimal(truth["DINJ0002-2"]["onrechtmatige_verblijfswaarde"])
+                      / int(truth["DINJ0002-2"]["onrechtmatige_dagen"]))
+    stays = [v for v in _rows(full / "ggz_verblijf.csv") if v["client_id"] == "CINJ0002"]
+    own = [v for v in _rows(full / "ggz_verblijf.csv") if v["client_id"] == "CINJ0008"]
+    assert stays and {v["dbc_id"] for v in own} == {"DINJ0008-1"}
+    assert (min(v["begindatum"] for v in own), max(v["einddatum"] for v in own)) == ("2017-01-01", "2017-12-31")
+
+    load(_hospital_change(root / "ggz_demo" / "2025-03-02", {
+        "ggz_verblijf": [{**v, "client_id": "CINJ0008", "mutatie": "W"} for v in stays]}, basis=full),
+        db, echo=lambda *x: None)
+    run_dbt(select, db)  # the night: incremental
+    with duckdb.connect(str(db), read_only=True) as con:
+        after = {r[0]: r for r in con.execute(query).fetchall()}
+        rebuilt = {r[0] for r in con.execute(f"""select dbc_id from normen.{norm}
+            where _built_at = (select max(_built_at) from normen.{norm})""").fetchall()}
+    unlawful_days = 214  # 2017-06-01 to 2017-12-31
+    assert after == {**{k: r for k, r in before.items() if r[1] != "CINJ0002"},
+                     "DINJ0008-1": ("DINJ0008-1", "CINJ0008", datetime(2017, 6, 1).date(), unlawful_days, 7,
+                                    unlawful_days * dagtarief_2017)}
+    assert rebuilt == {"DINJ0008-1"}
+    assert _full_refresh_differences(db, tmp_path, [norm], [f"normen.{norm}"]) == {}
+
+
 def test_the_var_blocks_follow_a_peildatum_that_moves_and_a_prestatie_that_changes_year(warehouse, tmp_path):
     """D-63: the VAR realisatie blocks are rebuilt per year, the prognose blocks per moment, the ZPM B-model per
     prestatie. Night 1: a GGZ change delivery without rows a day later (the peildatum moves from 1 to 2 March: March
