@@ -57,18 +57,29 @@
                    changed_keys('financier', since, 'financier_code')) }}
 {%- endmacro %}
 
+{#- The keys of a model per key (`model`, of the extract `extract_name`) rebuilt after `since` (its own stamps: every
+    cause of a rebuild) and the keys deleted since, as (institution, `key`). -#}
+{% macro herbouwde_sleutels(model, extract_name, key, since) -%}
+    {{ rebuilt_since(ref(model), key, since) }}
+    union
+    {{ changed_keys(extract_name, since, key) }}
+{%- endmacro %}
+
 {#- The invoice lines changed themselves, through their invoice, subtraject or activity, or through the
-    institution's book years (which place every line in a book year). -#}
+    institution's book years (which place every line in a book year). The subtrajecten and activities are those
+    their B-model rebuilt since (its stamps; built before the lines), or deleted: finding the activities of changed
+    subtrajecten again would read every activity (0.7 of the change set's 1.7 s of CPU at scale 3). -#}
 {% macro gewijzigde_factuurregels(since) -%}
     {%- set regels = ref('stg_msz__factuurregel') -%}
     {{ changed_keys('factuurregel', since, 'factuurregel_id') }}
     union
     {{ children_of(regels, '_institution', 'factuurregel_id', 'factuur_id', gewijzigde_facturen(since)) }}
     union
-    {{ children_of(regels, '_institution', 'factuurregel_id', 'subtraject_id', gewijzigde_subtrajecten(since)) }}
+    {{ children_of(regels, '_institution', 'factuurregel_id', 'subtraject_id',
+                   herbouwde_sleutels('int_bmodel__subtraject', 'subtraject', 'subtraject_id', since)) }}
     union
     {{ children_of(regels, '_institution', 'factuurregel_id', 'zorgactiviteit_id',
-                   gewijzigde_zorgactiviteiten(since)) }}
+                   herbouwde_sleutels('int_bmodel__zorgactiviteit', 'zorgactiviteit', 'zorgactiviteit_id', since)) }}
     union
     -- every line of an institution whose book years changed
     select
@@ -88,9 +99,7 @@
 {#- The invoice lines rebuilt in int_bmodel__factuurregel after `since` (its own stamps: every cause above) and the
     lines deleted since, as (institution, factuurregel_id). -#}
 {% macro herbouwde_factuurregels(since) -%}
-    {{ rebuilt_since(ref('int_bmodel__factuurregel'), 'factuurregel_id', since) }}
-    union
-    {{ changed_keys('factuurregel', since, 'factuurregel_id') }}
+    {{ herbouwde_sleutels('int_bmodel__factuurregel', 'factuurregel', 'factuurregel_id', since) }}
 {%- endmacro %}
 
 {#- The keys a model per invoice line downstream of int_bmodel__factuurregel rebuilds (int_factuurregels_beoordeeld):

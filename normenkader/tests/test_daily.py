@@ -58,6 +58,13 @@ def _rows(path: Path) -> list[dict]:
         return list(csv.DictReader(fh, delimiter="|", quotechar='"'))
 
 
+def _write_rows(path: Path, rows: list[dict]) -> None:
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        w = csv.DictWriter(fh, list(rows[0]), delimiter="|", quoting=csv.QUOTE_ALL)
+        w.writeheader()
+        w.writerows(rows)
+
+
 @pytest.fixture(scope="module")
 def daily(tmp_path_factory) -> Path:
     root = tmp_path_factory.mktemp("daily") / "deliveries"
@@ -401,9 +408,11 @@ def _hospital_change(folder: Path, rows: dict[str, list[dict]], basis: Path | No
 
 
 def test_a_changed_parent_rebuilds_its_children_and_nothing_else(warehouse, tmp_path, monkeypatch):
-    """D-58: a change delivery that changes only a subtraject's specialism and an invoice's financier. The
-    incremental B-model must carry both into the activities and invoice lines derived from them (their own rows did
-    not change), and rebuild nothing else. The expectation comes from the injected change, not from the SQL.
+    """D-58: a change delivery that changes only a subtraject's specialism and patient and an invoice's financier.
+    The incremental B-model must carry both into the activities and invoice lines derived from them (their own rows
+    did not change), and rebuild nothing else. The expectation comes from the injected change, not from the SQL.
+    D-66: the full delivery has an OZP line that names no subtraject, only one of that subtraject's activities; it
+    must take the new patient's pseudonym through the activity.
     The builds run in a time zone far from UTC: the stamps the builds are ordered by must be UTC all the same."""
     monkeypatch.setenv("TZ", "Pacific/Kiritimati")  # UTC+14
     root, day = tmp_path / "deliveries", "2025-03-02"
@@ -412,10 +421,16 @@ def test_a_changed_parent_rebuilds_its_children_and_nothing_else(warehouse, tmp_
     subtrajecten, facturen = _rows(full / "subtraject.csv"), _rows(full / "factuur.csv")
     financiers = {r["financier_code"]: r for r in _rows(full / "financier.csv")}
     activities = _rows(full / "zorgactiviteit.csv")
-    with_activities = {a["subtraject_id"] for a in activities}
-    sub = next(s for s in subtrajecten if s["subtraject_id"] in with_activities)
-    new_specialisme = next(s["specialisme"] for s in subtrajecten if s["specialisme"] != sub["specialisme"])
     lines = _rows(full / "factuurregel.csv")
+    # an OZP line that names no subtraject takes its patient and zorgtype from its activity's subtraject alone
+    # (int_bmodel__factuurregel); the full delivery gets one, so that only the activity links it to the change
+    activity_of = {a["zorgactiviteit_id"]: a["subtraject_id"] for a in activities}
+    ozp = next(r for r in lines if r["zorgactiviteit_id"] in activity_of)
+    ozp["subtraject_id"] = ""
+    _write_rows(full / "factuurregel.csv", lines)
+    sub = next(s for s in subtrajecten if s["subtraject_id"] == activity_of[ozp["zorgactiviteit_id"]])
+    new_specialisme = next(s["specialisme"] for s in subtrajecten if s["specialisme"] != sub["specialisme"])
+    new_patient = next(s["patient_id"] for s in subtrajecten if s["patient_id"] != sub["patient_id"])
     billed = {r["factuur_id"] for r in lines}
     inv = next(f for f in facturen if f["factuur_id"] in billed)
     new_financier = next(c for c, f in financiers.items() if f["uzovi"] and f["uzovi"] != financiers.get(
@@ -426,9 +441,16 @@ def test_a_changed_parent_rebuilds_its_children_and_nothing_else(warehouse, tmp_
     select = ["build", "--quiet", "--select", "+int_factuurregels_beoordeeld", "--exclude-resource-type", "test",
               "unit_test"]
     run_dbt(select, db)  # the first build writes every row
+    pseudonym = """select distinct bsn_pseudoniem from intermediate.int_bmodel__subtraject where patient_id = ?"""
+    line_pseudonym = """select bsn_pseudoniem from intermediate.int_bmodel__factuurregel where factuurregel_id = ?"""
+    with duckdb.connect(str(db), read_only=True) as con:
+        new_pseudonym = con.execute(pseudonym, [new_patient]).fetchall()
+        assert len(new_pseudonym) == 1 and new_pseudonym[0][0] is not None
+        assert con.execute(line_pseudonym, [ozp["factuurregel_id"]]).fetchall() == con.execute(
+            pseudonym, [sub["patient_id"]]).fetchall() != new_pseudonym
 
     change = _hospital_change(root / "ziekenhuis_demo" / day, {
-        "subtraject": [{**sub, "specialisme": new_specialisme, "mutatie": "W"}],
+        "subtraject": [{**sub, "specialisme": new_specialisme, "patient_id": new_patient, "mutatie": "W"}],
         "factuur": [{**inv, "financier_code": new_financier, "mutatie": "W"}]})
     load(change, db, echo=lambda *a: None)
     run_dbt(select, db)  # the night: incremental
@@ -446,6 +468,7 @@ def test_a_changed_parent_rebuilds_its_children_and_nothing_else(warehouse, tmp_
             where uzovi = ?""", [financiers[new_financier]["uzovi"]]).fetchall()}
         rebuilt = {t.split(".")[1]: {r[0] for r in con.execute(f"""select {INCREMENTAL[t]} from {t}
             where _built_at = (select max(_built_at) from {t})""").fetchall()} for t in B_MODEL}
+        ozp_pseudonym = con.execute(line_pseudonym, [ozp["factuurregel_id"]]).fetchall()
         stamps = con.execute("""select (select max(_applied_at) from staging.base_msz__subtraject_current),
             (select max(_built_at) from intermediate.int_bmodel__zorgactiviteit),
             (select max(loaded_at) from raw.load_audit)""").fetchone()
@@ -454,6 +477,7 @@ def test_a_changed_parent_rebuilds_its_children_and_nothing_else(warehouse, tmp_
     assert got_activities == {a: new_specialisme for a in sub_activities}
     assert got_lines == {r: f"{new_financier}/{financiers[new_financier]['uzovi']}" for r in inv_lines}
     assert inv_lines <= verdicts  # the verdicts follow the new insurer
+    assert ozp_pseudonym == new_pseudonym  # through the activity alone: its subtraject's new patient
     # exactly the children were rebuilt: the subtraject's activities; the invoice's lines and those billing the
     # subtraject or its activities
     assert rebuilt["int_bmodel__zorgactiviteit"] == sub_activities

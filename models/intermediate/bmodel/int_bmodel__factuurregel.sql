@@ -1,6 +1,5 @@
 {{ incremental_per_key(['institution', 'factuurregel_id'], 'factuurregel_wijzigingen') }}
 -- depends_on: {{ ref('stg_delivery__wijzigingen') }}
--- depends_on: {{ ref('stg_msz__zorgactiviteit') }}
 -- incremental: only the lines whose own row, invoice, financier, subtraject, activity or book years changed are
 -- rebuilt (D-58)
 with regels as (
