@@ -61,6 +61,14 @@
     ) }}
 {%- endmacro %}
 
+{#- PostgreSQL plans a query on a table written earlier in the same build from the statistics it has, and a new
+    table has none: it estimated one row for a checked table and joined it by nested loop (166 s for the
+    appointments' current model at scale 0.1, D-65). Each checked and current table is analysed once written. -#}
+{% macro postgres__incremental_staging(unique_key, pre_hook) -%}
+    {{ default__incremental_staging(unique_key, pre_hook) }}
+    {{ config(post_hook='analyze {{ this }}') }}
+{%- endmacro %}
+
 {#- Spark's own tables (parquet) cannot delete rows: there the checked and current models are rebuilt whole. Delta
     or Iceberg tables on a cluster would allow `merge` (docs/decisions.md D-57). -#}
 {% macro spark__incremental_staging(unique_key, pre_hook) -%}
@@ -307,20 +315,12 @@ where _recency = 1
     is unique (a second occurrence is quarantined). The chain is one full delivery and the change deliveries after
     it, so only a key a change delivery names can have more than one version: the window ranks those rows, and a
     row of the full delivery whose key no change delivery names is current as it is (D-65: a window over every row
-    cost a full build a quarter to a third of the current model's time). -#}
+    cost a full build a quarter to a third of the current model's time). Among a key's versions the latest
+    delivery wins, and within it the last line. -#}
 {% macro current_versions(accepted) -%}
-    {{ return(adapter.dispatch('current_versions', 'normenkader')(accepted)) }}
-{%- endmacro %}
-
-{#- A key's versions ranked, 1 for the current one: the latest delivery wins, and within it the last line. -#}
-{% macro current_recency() -%}
-    row_number() over (partition by _record_key order by _peildatum desc, _line desc)
-{%- endmacro %}
-
-{% macro default__current_versions(accepted) -%}
 select
     *,
-    {{ current_recency() }} as _recency
+    row_number() over (partition by _record_key order by _peildatum desc, _line desc) as _recency
 from {{ accepted }}
 where _is_change
 union all
@@ -331,16 +331,6 @@ from {{ accepted }} as f
 where
     not f._is_change
     and not exists (select 1 from {{ accepted }} as m where m._is_change and m._record_key = f._record_key)
-{%- endmacro %}
-
-{#- PostgreSQL plans the anti-join above on a checked table the same build created, before it has statistics: it
-    estimates one row and joins by nested loop, which is quadratic (166 s for 45,000 appointments at scale 0.1). It
-    ranks every row instead. -#}
-{% macro postgres__current_versions(accepted) -%}
-select
-    *,
-    {{ current_recency() }} as _recency
-from {{ accepted }}
 {%- endmacro %}
 
 {# The reason a column of a row breaks the contract, or NULL. Personal identifiers are never echoed. #}
