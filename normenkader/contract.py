@@ -15,6 +15,7 @@ import yaml
 from normenkader import PROJECT_ROOT
 
 CONTRACT_PATH = PROJECT_ROOT / "models" / "staging" / "_sources.yml"
+PROJECT_PATH = PROJECT_ROOT / "dbt_project.yml"
 CONTRACT_TYPES = ("text", "integer", "decimal", "date", "boolean")
 # Columns the loader adds to every raw table, in this order, with their types (macro load_columns mirrors them).
 # `_mutatie` is N / W / V in a change delivery (normenkader.load) and NULL in a full one.
@@ -107,6 +108,29 @@ def _column(raw: dict) -> Column:
         pii=bool(meta.get("pii", False)),
         references=meta.get("references"),
     )
+
+
+@cache
+def contract_types(path: Path = PROJECT_PATH) -> dict[str, dict]:
+    """How a delivered text is read as each contract type (var contract_types in dbt_project.yml, D-68): a pattern
+    the trimmed text must match exactly, or the codes of a boolean, and the SQL type it is cast to."""
+    types = yaml.safe_load(path.read_text(encoding="utf-8"))["vars"]["contract_types"]
+    if set(types) != set(CONTRACT_TYPES):
+        raise ValueError(f"{path}: vars.contract_types must define exactly {CONTRACT_TYPES}")
+    return types
+
+
+def read_as_type_sql(expr: str, ctype: str) -> str:
+    """DuckDB SQL reading the text `expr` as a contract type, NULL when it is not one: macro nk_try_cast's reading,
+    so a value the validation accepts is one staging accepts on every engine."""
+    spec = contract_types()[ctype]
+    if ctype == "text":
+        return expr
+    if "codes" in spec:
+        whens = " ".join(f"when '{code}' then {str(value).lower()}" for code, value in spec["codes"].items())
+        return f"(case {expr} {whens} end)"
+    pattern = spec["pattern"].replace("'", "''")
+    return f"(case when regexp_full_match({expr}, '{pattern}') then try_cast({expr} as {spec['sql_type']}) end)"
 
 
 @cache

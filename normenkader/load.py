@@ -11,9 +11,16 @@ its sector (see the contract). Loading is two steps:
    line, column, error and the raw line; the others land in `raw.<extract>` with their file and line number.
    Typing and the content checks happen in staging (dbt), which quarantines what breaks the contract.
 
-Per file, `raw.load_audit` records the physical data lines, loaded rows and rejected rows; the loader refuses a
-file where loaded + rejected differs from the lines counted (nothing disappears silently). Re-loading a delivery
-replaces its rows (idempotent).
+Per file, `raw.load_audit` records the physical data lines, loaded rows and rejected rows; a blank line is a
+rejected line too (`BLANK LINE`), and the loader refuses a file where loaded + rejected still differs from the lines
+counted, naming the line where a quoted field holds a line break (nothing disappears silently). Re-loading a
+delivery replaces its rows (idempotent).
+
+A delivery is atomic: every file of one institution and peildatum is read first, then all are written in one
+transaction, so a refused delivery leaves the warehouse exactly as it was (a later delivery of the same institution
+in the same load is not loaded either; other institutions are). Before anything is read, every folder under the root
+is judged: an institution's folders must be peildata (a valid ISO date, not after today); nothing is skipped
+silently.
 
 A delivery is full (volledig: the whole state on its peildatum) unless its folder holds `levering.json` with
 `{"soort": "mutatie", "basis": "<peildatum of the delivery it follows>"}`: a change delivery, whose files carry a
@@ -24,10 +31,12 @@ delivery whose basis is neither loaded nor being loaded, or is not the instituti
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import hashlib
 import json
 import re
 from dataclasses import dataclass
+from itertools import groupby
 from pathlib import Path
 
 import duckdb
@@ -69,6 +78,7 @@ class FileCheck:
     path: Path
     data_lines: int
     sha256: str
+    blank_lines: tuple[int, ...] = ()  # line numbers of empty lines, which the CSV reader skips
 
 
 def read_delivery(path: Path) -> Delivery:
@@ -81,35 +91,67 @@ def read_delivery(path: Path) -> Delivery:
         doc = json.loads(manifest.read_text(encoding="utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise DeliveryError(f"{manifest}: not valid JSON ({exc})") from exc
-    soort, basis = (doc.get("soort"), doc.get("basis")) if isinstance(doc, dict) else (None, None)
-    if soort == "volledig" and basis is None:
+    if not isinstance(doc, dict):
+        raise DeliveryError(f"{manifest}: must be a JSON object such as {{\"soort\": \"mutatie\", \"basis\": "
+                            f"\"YYYY-MM-DD\"}}, found {type(doc).__name__}")
+    soort, basis = doc.get("soort"), doc.get("basis")
+    if soort == "volledig":
+        if basis is not None:
+            raise DeliveryError(f"{manifest}: a full delivery (soort \"volledig\") follows no other delivery; "
+                                f"remove \"basis\" ({basis!r}), or make soort \"mutatie\"")
         return Delivery(institution, peildatum, path)
     if soort != "mutatie":
-        raise DeliveryError(f"{manifest}: soort must be \"volledig\" or \"mutatie\", found {soort!r}")
-    if not isinstance(basis, str) or not PEILDATUM_RE.match(basis) or basis >= peildatum:
+        raise DeliveryError(f"{manifest}: soort must be \"volledig\" or \"mutatie\" (lower case), found {soort!r}")
+    if not isinstance(basis, str) or peildatum_error(basis) or basis >= peildatum:
         raise DeliveryError(f"{manifest}: a change delivery needs \"basis\": the peildatum (YYYY-MM-DD) of the "
                             f"delivery it follows, before {peildatum}; found {basis!r}")
     return Delivery(institution, peildatum, path, "mutatie", basis)
 
 
-def find_deliveries(root: Path) -> list[Delivery]:
+def peildatum_error(name: str, today: dt.date | None = None) -> str | None:
+    """Why a folder name is not a peildatum (a valid ISO date YYYY-MM-DD, not after today), or None."""
+    if not PEILDATUM_RE.match(name):
+        return "is not a peildatum: a delivery folder is named YYYY-MM-DD"
+    try:
+        day = dt.date.fromisoformat(name)
+    except ValueError:
+        return "is not a peildatum: no such date"
+    if today is not None and day > today:
+        return f"has a peildatum after today ({today.isoformat()}): a delivery describes a day that has been"
+    return None
+
+
+def find_deliveries(root: Path, today: dt.date | None = None) -> list[Delivery]:
+    """Every delivery under a root. Every folder of an institution must be a peildatum: a folder that is not (a typo,
+    `2025-03-01_v2`, `20250315`, `2025-02-30`, a date after today) stops the load before anything is read. Root
+    entries starting with `_` or `.` are not institutions (the generator's `_truth`)."""
     if not root.is_dir():
         raise DeliveryError(f"{root}: delivery root does not exist or is not a folder")
-    found = []
-    for inst in sorted(p for p in root.iterdir() if p.is_dir()):
-        for day in sorted(p for p in inst.iterdir() if p.is_dir()):
-            if PEILDATUM_RE.match(day.name):
+    today = today or dt.date.today()
+    found, problems = [], []
+    for inst in sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith(("_", "."))):
+        for day in sorted(inst.iterdir()):
+            if not day.is_dir():
+                problems.append(f"{day}: a file beside the delivery folders of {inst.name}; an institution's folder "
+                                "holds only <peildatum YYYY-MM-DD>/ folders")
+            elif error := peildatum_error(day.name, today):
+                problems.append(f"{day}: {error}")
+            else:
                 found.append(read_delivery(day))
+    if problems:
+        raise DeliveryError("delivery not loaded:\n  " + "\n  ".join(problems))
     if not found:
         raise DeliveryError(f"{root}: no delivery folders <institution>/<YYYY-MM-DD>/ found")
     return found
 
 
-def delivery_folders(path: Path) -> list[Delivery]:
+def delivery_folders(path: Path, today: dt.date | None = None) -> list[Delivery]:
     """A delivery folder `<institution>/<peildatum>`, or a root holding several."""
     if path.is_dir() and PEILDATUM_RE.match(path.name):
+        if error := peildatum_error(path.name, today or dt.date.today()):
+            raise DeliveryError(f"delivery not loaded:\n  {path}: {error}")
         return [read_delivery(path)]
-    return find_deliveries(path)
+    return find_deliveries(path, today)
 
 
 def check_chain(deliveries: list[Delivery], loaded: set[tuple[str, str]]) -> list[str]:
@@ -134,26 +176,60 @@ def check_chain(deliveries: list[Delivery], loaded: set[tuple[str, str]]) -> lis
     return problems
 
 
-def _count_lines(path: Path) -> tuple[int, str]:
-    """Physical lines (a last line without newline counts) and the file's SHA-256."""
+BLANK_LINE = re.compile(rb"\n\r?(?=\n)")  # a newline ending a line that is followed by an empty line
+
+
+def _scan_lines(path: Path) -> tuple[int, str, tuple[int, ...]]:
+    """Physical lines (a last line without newline counts), the file's SHA-256 and the numbers of its empty lines
+    (the CSV reader skips those without a trace, so they are counted here to keep every line accounted for)."""
     digest = hashlib.sha256()
     lines = 0
-    last = b"\n"
+    blanks: set[int] = set()
+    tail = b""  # the end of the previous chunk, so an empty line across a chunk boundary is found
     with path.open("rb") as fh:
         while chunk := fh.read(1 << 22):
             digest.update(chunk)
+            buf = tail + chunk
+            before = lines - tail.count(b"\n")  # newlines before buf
+            seen, at = 0, 0
+            for m in BLANK_LINE.finditer(buf):
+                seen += buf.count(b"\n", at, m.start() + 1)
+                at = m.start() + 1
+                blanks.add(before + seen + 1)
             lines += chunk.count(b"\n")
-            last = chunk[-1:]
-    if last != b"\n":
+            tail = buf[-2:]
+    if tail and not tail.endswith(b"\n"):
         lines += 1
-    return lines, digest.hexdigest()
+    return lines, digest.hexdigest(), tuple(sorted(blanks))
+
+
+def _multiline_record(path: Path) -> int | None:
+    """The line where the first record spanning several lines starts (a quoted field with a line break), or None.
+    Only called when a file's counts do not add up, so a Python pass over its lines is affordable."""
+    with path.open(encoding="utf-8", errors="replace", newline="") as fh:
+        reader = csv.reader(fh, delimiter="|", quotechar='"')
+        last = 0
+        try:
+            for _ in reader:
+                if reader.line_num > last + 1 and last > 0:
+                    return last + 1
+                last = reader.line_num
+        except csv.Error:
+            return last + 1
+    return None
 
 
 def _check_header(path: Path, extract: Extract, mutatie: bool = False) -> list[str]:
     with path.open("rb") as fh:
         first = fh.readline()
+        more = bool(fh.read(1))
     if not first.strip():
+        if more:
+            return [f"{path}: line 1 is blank; the first line must be the header ({', '.join(extract.column_names)})"]
         return [f"{path}: empty file (no header row); expected columns {', '.join(extract.column_names)}"]
+    if b"\r" in first.rstrip(b"\r\n"):
+        return [f"{path}: line 1: lines end in a carriage return alone (CR); the contract needs LF or CRLF line "
+                "endings"]
     try:
         text = first.decode("utf-8").removeprefix("\ufeff").rstrip("\r\n")
     except UnicodeDecodeError as exc:
@@ -184,10 +260,18 @@ def check_deliveries(deliveries: list[Delivery], contract: Contract) -> list[Fil
     problems: list[str] = []
     checks: list[FileCheck] = []
     known = {e.file_name: e for e in contract.extracts}
+    by_lower = {n.lower(): n for n in known}
     for d in deliveries:
-        present = {p.name for p in d.path.glob("*.csv")}
+        present = {p.name for p in d.path.iterdir() if p.name != MANIFEST}
         for name in sorted(present - known.keys()):
-            problems.append(f"{d.path / name}: file is not an extract of the contract")
+            if (d.path / name).is_dir():
+                problems.append(f"{d.path / name}: a folder inside a delivery; a delivery holds only the extract "
+                                f"files and {MANIFEST}")
+            elif name.lower() in by_lower:
+                problems.append(f"{d.path / name}: file is not an extract of the contract (file names are "
+                                f"case-sensitive: {by_lower[name.lower()]})")
+            else:
+                problems.append(f"{d.path / name}: file is not an extract of the contract")
         sectors = {known[n].sector for n in present if n in known}
         if not sectors:
             problems.append(f"{d.path}: no extract files of the contract in this delivery")
@@ -200,8 +284,8 @@ def check_deliveries(deliveries: list[Delivery], contract: Contract) -> list[Fil
                 header_problems = _check_header(path, extract, d.is_mutatie)
                 problems.extend(header_problems)
                 if not header_problems:
-                    lines, sha = _count_lines(path)
-                    checks.append(FileCheck(d, extract, path, lines - 1, sha))
+                    lines, sha, blanks = _scan_lines(path)
+                    checks.append(FileCheck(d, extract, path, lines - 1, sha, blanks))
     if problems:
         raise DeliveryError("delivery not loaded:\n  " + "\n  ".join(problems))
     return checks
@@ -235,14 +319,38 @@ def _ensure_tables(con: duckdb.DuckDBPyConnection, contract: Contract) -> None:
     )
 
 
-def _parse_file(con: duckdb.DuckDBPyConnection, fc: FileCheck) -> None:
-    """Read the file into the temp tables _parsed and _reject_errors (outside a transaction: row ids in order)."""
+def _parse_file(con: duckdb.DuckDBPyConnection, fc: FileCheck, i: int) -> tuple[int, int]:
+    """Read file i of a delivery into the temp tables _parsed_<i> (its rows, in file order) and _rejected_<i> (its
+    rejected lines: what the reader could not parse, and the empty lines it skipped). Outside a transaction, so the
+    row ids follow the file. Raises DeliveryError, naming the file and line, when the lines do not add up."""
     names = file_columns(fc.extract, fc.delivery.is_mutatie)
-    for table in ("_parsed", "_reject_errors", "_reject_scans"):  # rejects accumulate per connection otherwise
+    for table in (f"_parsed_{i}", f"_reject_errors_{i}", f"_reject_scans_{i}", f"_rejected_{i}"):
         con.execute(f"drop table if exists {table}")
-    reader = read_csv_sql(fc.path, names, "store_rejects=true, encoding='utf-8', rejects_scan='_reject_scans', "
-                          "rejects_table='_reject_errors'")
-    con.execute(f"create temp table _parsed as select * from {reader}")
+    reader = read_csv_sql(fc.path, names, f"store_rejects=true, encoding='utf-8', rejects_scan='_reject_scans_{i}', "
+                          f"rejects_table='_reject_errors_{i}'")
+    try:
+        con.execute(f"create temp table _parsed_{i} as select * from {reader}")
+    except duckdb.Error as exc:  # the reader gives up on the file (e.g. a carriage return alone inside a field)
+        first = str(exc).strip().splitlines()[0]
+        raise DeliveryError(f"{fc.path}: the CSV reader cannot read this file: {first}") from exc
+    con.execute(
+        f"""create temp table _rejected_{i} as
+            select line, column_idx, column_name, cast(error_type as varchar) as error_type, error_message, csv_line
+            from _reject_errors_{i}
+            union all
+            select unnest(?::bigint[]) as line, null, null, 'BLANK LINE', 'an empty line holds no row', ''""",
+        [list(fc.blank_lines)],
+    )
+    loaded = con.execute(f"select count(*) from _parsed_{i}").fetchone()[0]
+    rejected = con.execute(f"select count(distinct line) from _rejected_{i}").fetchone()[0]
+    if loaded + rejected != fc.data_lines:
+        where = _multiline_record(fc.path)
+        at = f"line {where}: " if where else ""
+        raise DeliveryError(
+            f"{fc.path}: {at}{fc.data_lines} data lines but {loaded} rows read and {rejected} rejected; a quoted field "
+            "holds a line break, which breaks the contract (one row per line)"
+        )
+    return loaded, rejected
 
 
 def read_csv_sql(path: Path, columns: list[str], options: str = "") -> str:
@@ -253,29 +361,20 @@ def read_csv_sql(path: Path, columns: list[str], options: str = "") -> str:
             f"columns={spec}{extra})")
 
 
-def _store_file(con: duckdb.DuckDBPyConnection, fc: FileCheck) -> tuple[int, int]:
-    """Move the parsed rows, with their line numbers, and the rejects into the raw layer."""
+def _store_file(con: duckdb.DuckDBPyConnection, fc: FileCheck, i: int) -> None:
+    """Replace the delivery's rows of the extract in the raw layer by the parsed rows (with their line numbers), its
+    rejected lines and its audit row."""
     e, d = fc.extract, fc.delivery
-    rejects = con.execute(
-        """select line, column_name, error_type, error_message, csv_line
-            from _reject_errors order by line, column_idx"""
-    ).fetchall()
-    rejected_lines = sorted({r[0] for r in rejects})
-    loaded = con.execute("select count(*) from _parsed").fetchone()[0]
-    if loaded + len(rejected_lines) != fc.data_lines:
-        raise DeliveryError(
-            f"{fc.path}: {fc.data_lines} data lines but {loaded} rows read and {len(rejected_lines)} rejected; "
-            "a field with a line break or a blank line breaks the contract"
-        )
-    params = [d.delivery_id, d.institution, d.peildatum, str(fc.path)]
+    loaded, rejected = (con.execute(f"select count(*) from _parsed_{i}").fetchone()[0],
+                        con.execute(f"select count(distinct line) from _rejected_{i}").fetchone()[0])
     con.execute(f'delete from raw."{e.name}" where _delivery_id = ?', [d.delivery_id])
     cols = ", ".join(f'p."{c}"' for c in e.column_names)
     mutatie = f'p."{MUTATIE_COLUMN}"' if d.is_mutatie else "null"
     # The reader keeps file order, so the k-th parsed row sits on the k-th line that was not rejected.
     con.execute(
         f"""insert into raw."{e.name}"
-            with parsed as (select rowid - min(rowid) over () as ord, * from _parsed),
-            rejected as (select distinct line from _reject_errors),
+            with parsed as (select rowid - min(rowid) over () as ord, * from _parsed_{i}),
+            rejected as (select distinct line from _rejected_{i}),
             lines as (
                 select l.line, row_number() over (order by l.line) - 1 as ord
                 from range(2, {fc.data_lines + 2}) as l(line)
@@ -283,13 +382,13 @@ def _store_file(con: duckdb.DuckDBPyConnection, fc: FileCheck) -> tuple[int, int
             )
             select {cols}, ?, ?, ?::date, ?, lines.line, {mutatie}
             from parsed as p join lines using (ord)""",
-        params,
+        [d.delivery_id, d.institution, d.peildatum, str(fc.path)],
     )
     con.execute("delete from raw.load_rejects where delivery_id = ? and extract = ?", [d.delivery_id, e.name])
     con.execute(
-        """insert into raw.load_rejects
+        f"""insert into raw.load_rejects
            select ?, ?, ?::date, ?, ?, line, column_name, error_type, error_message, csv_line
-           from _reject_errors""",
+           from _rejected_{i} order by line, column_idx""",
         [d.delivery_id, d.institution, d.peildatum, e.name, str(fc.path)],
     )
     con.execute("delete from raw.load_audit where delivery_id = ? and extract = ?", [d.delivery_id, e.name])
@@ -298,9 +397,8 @@ def _store_file(con: duckdb.DuckDBPyConnection, fc: FileCheck) -> tuple[int, int
             loaded_rows, rejected_rows, loaded_at, soort, basis)
            values (?, ?, ?::date, ?, ?, ?, ?, ?, ?, current_timestamp at time zone 'UTC', ?, ?::date)""",
         [d.delivery_id, d.institution, d.peildatum, e.name, str(fc.path), fc.sha256, fc.data_lines, loaded,
-         len(rejected_lines), d.soort, d.basis],
+         rejected, d.soort, d.basis],
     )
-    return loaded, len(rejected_lines)
 
 
 def load(root: Path, db_path: Path, contract: Contract | None = None, echo=print) -> list[dict]:
@@ -326,22 +424,43 @@ def load(root: Path, db_path: Path, contract: Contract | None = None, echo=print
 
 
 def load_files(con: duckdb.DuckDBPyConnection, contract: Contract, checks: list[FileCheck], echo=print) -> list[dict]:
-    """Load checked files into the raw layer of an open connection (a warehouse, or the validator's memory)."""
+    """Load checked files into the raw layer of an open connection (a warehouse, or the validator's memory), one
+    delivery at a time and each in one transaction: a delivery is loaded whole or not at all. A refused delivery
+    stops the later deliveries of its institution (they build on it), not the other institutions'; the problems are
+    raised together at the end."""
     _ensure_tables(con, contract)
-    summary = []
-    for fc in checks:
-        _parse_file(con, fc)
-        con.execute("begin transaction")
+    summary: list[dict] = []
+    problems: list[str] = []
+    refused: set[str] = set()
+    for delivery, files in groupby(checks, key=lambda fc: fc.delivery):
+        files = list(files)
+        if delivery.institution in refused:
+            problems.append(f"{delivery.path}: not loaded, because an earlier delivery of {delivery.institution} "
+                            "was refused")
+            continue
         try:
-            loaded, rejected = _store_file(con, fc)
-            con.execute("commit")
-        except Exception:
-            con.execute("rollback")
-            raise
-        summary.append(
-            {"delivery": fc.delivery.delivery_id, "extract": fc.extract.name, "file_rows": fc.data_lines,
-             "loaded": loaded, "rejected": rejected}
-        )
-        flag = f"  ({rejected} rejected: see raw.load_rejects)" if rejected else ""
-        echo(f"loaded {fc.delivery.delivery_id} {fc.extract.name}: {loaded:,} rows{flag}")
+            counts = [_parse_file(con, fc, i) for i, fc in enumerate(files)]
+            con.execute("begin transaction")
+            try:
+                for i, fc in enumerate(files):
+                    _store_file(con, fc, i)
+                con.execute("commit")
+            except Exception:
+                con.execute("rollback")
+                raise
+        except DeliveryError as exc:
+            refused.add(delivery.institution)
+            problems.append(f"{exc} (delivery {delivery.delivery_id} not loaded: the warehouse keeps what it had)")
+            continue
+        finally:
+            for i in range(len(files)):
+                for table in (f"_parsed_{i}", f"_reject_errors_{i}", f"_reject_scans_{i}", f"_rejected_{i}"):
+                    con.execute(f"drop table if exists {table}")
+        for fc, (loaded, rejected) in zip(files, counts, strict=True):
+            summary.append({"delivery": fc.delivery.delivery_id, "extract": fc.extract.name,
+                            "file_rows": fc.data_lines, "loaded": loaded, "rejected": rejected})
+            flag = f"  ({rejected} rejected: see raw.load_rejects)" if rejected else ""
+            echo(f"loaded {fc.delivery.delivery_id} {fc.extract.name}: {loaded:,} rows{flag}")
+    if problems:
+        raise DeliveryError("delivery not loaded:\n  " + "\n  ".join(problems))
     return summary

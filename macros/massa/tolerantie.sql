@@ -17,3 +17,10 @@
     {{ config['default'][kind] }}
     {%- endif -%}
 {%- endmacro %}
+
+{#- True when `verschil` reaches the share `drempel` of `waarde` (R-AS-3, R-AS-5), compared in decimals:
+    abs(verschil) >= drempel * abs(waarde). Divided in floating point, 23,999.01 of 2,400,001.00 (exactly 1%) came
+    to 0.009999999999999998 and only warned (D-69). -#}
+{% macro tolerantie_bereikt(verschil, waarde, drempel) -%}
+    abs({{ verschil }}) >= cast({{ drempel }} as decimal(9, 6)) * abs({{ waarde }})
+{%- endmacro %}

@@ -344,7 +344,7 @@ where
         when {{ raw }} is null then '{{ name }}: missing value'
         {%- endif %}
         when {{ raw }} is not null and {{ typed }} is null
-            then '{{ name }}: ' || {{ shown }} || ' is not a {{ col.data_type }}{{ " (J/N)" if col.data_type == "boolean" else "" }}'
+            then '{{ name }}: ' || {{ shown }} || ' is not {{ "an" if col.data_type == "integer" else "a" }} {{ col.data_type }}{{ " (J/N)" if col.data_type == "boolean" else "" }}'
         {%- if meta.get('codes') %}
         when {{ typed }} not in ({% for c in meta['codes'] %}'{{ c }}'{% if not loop.last %}, {% endif %}{% endfor %})
             then '{{ name }}: ' || {{ shown }} || ' is not in the code list'

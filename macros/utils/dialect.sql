@@ -1,49 +1,44 @@
 {#- Dialect differences in one place: every model calls these, never the engine's own spelling. -#}
 
-{# A value cast to a contract type, NULL when it cannot be read (the caller turns that into a reason). #}
+{#- A delivered text read as a contract type (var contract_types, D-68), NULL when it is not one: a text of the type
+    matches the type's pattern exactly (and a date exists); only then is it cast, so no engine rounds '1.234' to
+    1.23, reads '1e1' as 10 or '2024-5-1' as a date. The caller turns NULL into the quarantine reason. -#}
 {% macro nk_try_cast(expr, contract_type) -%}
-    {{ return(adapter.dispatch('nk_try_cast', 'normenkader')(expr, contract_type)) }}
-{%- endmacro %}
-
-{% macro default__nk_try_cast(expr, contract_type) -%}
-    {%- if contract_type == 'boolean' -%}
-        case {{ expr }} when 'J' then true when 'N' then false end
-    {%- elif contract_type == 'text' -%}
+    {%- set spec = var('contract_types')[contract_type] -%}
+    {%- if contract_type == 'text' -%}
         {{ expr }}
+    {%- elif spec.get('codes') -%}
+        case {{ expr }}{% for code, value in spec['codes'].items() %} when '{{ code }}' then {{ value | lower }}{% endfor %} end
     {%- else -%}
-        try_cast({{ expr }} as {{ nk_sql_type(contract_type) }})
+        case when {{ nk_regex_match(expr, spec['pattern']) }} then {{ nk_cast_matched(expr, contract_type) }} end
     {%- endif -%}
 {%- endmacro %}
 
-{#- PostgreSQL has no try_cast and Spark's cast truncates '1.5' to 1 and reads '2024-1-5' as a date: there a pattern
-    decides what is readable, and what matches is cast (Spark: try_cast, NULL for an impossible date such as
-    2024-02-30). -#}
-{% macro postgres__nk_try_cast(expr, contract_type) -%}
-    {{ nk_try_cast_by_pattern(expr, contract_type, 'cast') }}
+{#- A text that matches its type's pattern, cast. The pattern leaves one way to fail: a date that does not exist
+    (2024-02-30), which DuckDB's and Spark's try_cast turn into NULL. -#}
+{% macro nk_cast_matched(expr, contract_type) -%}
+    {{ return(adapter.dispatch('nk_cast_matched', 'normenkader')(expr, contract_type)) }}
 {%- endmacro %}
 
-{% macro spark__nk_try_cast(expr, contract_type) -%}
-    {{ nk_try_cast_by_pattern(expr, contract_type, 'try_cast') }}
+{% macro default__nk_cast_matched(expr, contract_type) -%}
+    try_cast({{ expr }} as {{ nk_sql_type(contract_type) }})
 {%- endmacro %}
 
-{% macro nk_try_cast_by_pattern(expr, contract_type, cast_function) -%}
-    {%- set patterns = {
-        'integer': '^-?[0-9]{1,18}$',
-        'decimal': '^-?[0-9]{1,12}(\\.[0-9]{1,2})?$',
-        'date': '^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$'} -%}
-    {%- if contract_type == 'boolean' -%}
-        case {{ expr }} when 'J' then true when 'N' then false end
-    {%- elif contract_type == 'text' -%}
-        {{ expr }}
+{#- PostgreSQL has no try_cast, and its cast of 2024-02-30 raises: the day is compared with the length of its month
+    first (the year and month, 01-12, always make a date). -#}
+{% macro postgres__nk_cast_matched(expr, contract_type) -%}
+    {%- if contract_type == 'date' -%}
+        case when cast(substr({{ expr }}, 9, 2) as integer) <= extract(day from
+                make_date(cast(substr({{ expr }}, 1, 4) as integer), cast(substr({{ expr }}, 6, 2) as integer), 1)
+                + interval '1 month' - interval '1 day')
+            then cast({{ expr }} as date) end
     {%- else -%}
-        case when {{ nk_regex_match(expr, patterns[contract_type]) }}
-            then {{ cast_function }}({{ expr }} as {{ nk_sql_type(contract_type) }}) end
+        cast({{ expr }} as {{ nk_sql_type(contract_type) }})
     {%- endif -%}
 {%- endmacro %}
 
 {% macro nk_sql_type(contract_type) -%}
-    {{ {'text': dbt.type_string(), 'integer': 'bigint', 'decimal': 'decimal(14, 2)', 'date': 'date',
-        'boolean': 'boolean'}[contract_type] }}
+    {{ dbt.type_string() if contract_type == 'text' else var('contract_types')[contract_type]['sql_type'] }}
 {%- endmacro %}
 
 {# True when the text matches an anchored regular expression. #}
@@ -59,9 +54,12 @@
     ({{ expr }} ~ '{{ pattern }}')
 {%- endmacro %}
 
-{#- A Spark string literal reads a backslash as an escape: each one of the pattern is doubled. -#}
+{#- A Spark string literal reads a backslash as an escape: each one of the pattern is doubled. Java's `$` also
+    matches before a final line terminator ('5' + CR would read as an integer): the end of the text is `\\z` there,
+    as `$` is on DuckDB (RE2) and PostgreSQL. -#}
 {% macro spark__nk_regex_match(expr, pattern) -%}
-    ({{ expr }} rlike '{{ pattern | replace("\\", "\\\\") }}')
+    {%- set anchored = pattern[:-1] ~ '\\z' if pattern.endswith('$') else pattern -%}
+    ({{ expr }} rlike '{{ anchored | replace("\\", "\\\\") }}')
 {%- endmacro %}
 
 {# Hex SHA-256 of a text. #}

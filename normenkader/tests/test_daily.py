@@ -58,9 +58,10 @@ def _rows(path: Path) -> list[dict]:
         return list(csv.DictReader(fh, delimiter="|", quotechar='"'))
 
 
-def _write_rows(path: Path, rows: list[dict]) -> None:
+def _write_rows(path: Path, columns: list[str], rows: list[dict]) -> None:
+    """An extract file as the source system writes it (the reverse of _rows)."""
     with path.open("w", encoding="utf-8", newline="") as fh:
-        w = csv.DictWriter(fh, list(rows[0]), delimiter="|", quoting=csv.QUOTE_ALL)
+        w = csv.DictWriter(fh, columns, delimiter="|", quoting=csv.QUOTE_ALL)
         w.writeheader()
         w.writerows(rows)
 
@@ -271,10 +272,7 @@ def test_change_rows_that_break_the_contract_are_quarantined_and_a_changed_chain
             rows = [{**bad_amount, "bedrag": "12,50", "mutatie": "W"},  # line 2
                     {c: (deleted[c] if c == "factuurregel_id" else "") for c in e.column_names} | {"mutatie": "V"},
                     {**bad_code, "mutatie": "X"}]  # line 4
-        with (change / e.file_name).open("w", encoding="utf-8", newline="") as fh:
-            w = csv.DictWriter(fh, [*e.column_names, "mutatie"], delimiter="|", quoting=csv.QUOTE_ALL)
-            w.writeheader()
-            w.writerows(rows)
+        _write_rows(change / e.file_name, [*e.column_names, "mutatie"], rows)
     db = tmp_path / "wh.duckdb"
     load(root, db, echo=lambda *a: None)
     run_dbt(["run", "--quiet", "--select", "+fct_quarantine_rows", "+rpt_delivery_rowcounts", "+stg_msz__factuurregel"],
@@ -400,10 +398,7 @@ def _hospital_change(folder: Path, rows: dict[str, list[dict]], basis: Path | No
     extracts = contract.for_sector("msz") if basis is None else [
         e for e in contract.extracts if (basis / e.file_name).exists()]
     for e in extracts:
-        with (folder / e.file_name).open("w", encoding="utf-8", newline="") as fh:
-            w = csv.DictWriter(fh, [*e.column_names, "mutatie"], delimiter="|", quoting=csv.QUOTE_ALL)
-            w.writeheader()
-            w.writerows(rows.get(e.name, []))
+        _write_rows(folder / e.file_name, [*e.column_names, "mutatie"], rows.get(e.name, []))
     return folder
 
 
@@ -427,7 +422,7 @@ def test_a_changed_parent_rebuilds_its_children_and_nothing_else(warehouse, tmp_
     activity_of = {a["zorgactiviteit_id"]: a["subtraject_id"] for a in activities}
     ozp = next(r for r in lines if r["zorgactiviteit_id"] in activity_of)
     ozp["subtraject_id"] = ""
-    _write_rows(full / "factuurregel.csv", lines)
+    _write_rows(full / "factuurregel.csv", list(lines[0]), lines)
     sub = next(s for s in subtrajecten if s["subtraject_id"] == activity_of[ozp["zorgactiviteit_id"]])
     new_specialisme = next(s["specialisme"] for s in subtrajecten if s["specialisme"] != sub["specialisme"])
     new_patient = next(s["patient_id"] for s in subtrajecten if s["patient_id"] != sub["patient_id"])
@@ -714,13 +709,15 @@ def test_a_stay_that_moves_to_another_client_is_judged_for_that_client(warehouse
         onrechtmatige_deelprestaties, onrechtmatige_verblijfswaarde from normen.{norm} order by 1"""
     with duckdb.connect(str(db), read_only=True) as con:
         before = {r[0]: r for r in con.execute(query).fetchall()}
-    assert {r[1] for r in before.values()} >= {"CINJ0002"} and "CINJ0008" not in {r[1] for r in before.values()}
+    clients_before = {r[1] for r in before.values()}
+    assert "CINJ0002" in clients_before and "CINJ0008" not in clients_before
     with warehouse.truth("ggz_n1541_scenarios").open(encoding="utf-8", newline="") as fh:
         truth = {r["dbc_id"]: r for r in csv.DictReader(fh)}
     dagtarief_2017 = (Decimal(truth["DINJ0002-2"]["onrechtmatige_verblijfswaarde"])
                       / int(truth["DINJ0002-2"]["onrechtmatige_dagen"]))
-    stays = [v for v in _rows(full / "ggz_verblijf.csv") if v["client_id"] == "CINJ0002"]
-    own = [v for v in _rows(full / "ggz_verblijf.csv") if v["client_id"] == "CINJ0008"]
+    verblijf = _rows(full / "ggz_verblijf.csv")
+    stays = [v for v in verblijf if v["client_id"] == "CINJ0002"]
+    own = [v for v in verblijf if v["client_id"] == "CINJ0008"]
     assert stays and {v["dbc_id"] for v in own} == {"DINJ0008-1"}
     assert (min(v["begindatum"] for v in own), max(v["einddatum"] for v in own)) == ("2017-01-01", "2017-12-31")
 
@@ -803,3 +800,18 @@ def test_the_var_blocks_follow_a_peildatum_that_moves_and_a_prestatie_that_chang
 
     assert _full_refresh_differences(db, tmp_path, ["int_bmodel__zpm_prestatie", *blocks],
                                      ["intermediate.int_bmodel__zpm_prestatie", *VAR_INCREMENTAL]) == {}
+
+
+def test_every_generated_change_delivery_passes_the_validation(daily, tmp_path):
+    """Issue 26 item 9: validate crashed on every change delivery (GX refused a suite whose expectations got their
+    row condition after they were built). The generator's deliveries meet the contract, so every expectation holds;
+    the change deliveries' suites carry the deletion condition and the mutatie checks."""
+    from normenkader.validate import validate
+
+    report = validate(daily, tmp_path / "validation", echo=lambda *a: None)
+    first, *changes = daily_peildatums(PEILDATUM, DAYS)
+    validated = {o.delivery for o in report.outcomes}
+    assert validated == {f"{inst}/{day}" for inst in ("ziekenhuis_demo", "ggz_demo") for day in (first, *changes)}
+    assert report.success and not report.warnings, [o.line() for o in report.outcomes if not o.success]
+    mutatie_checks = [o for o in report.outcomes if o.column == "mutatie" and o.delivery.endswith(changes[-1])]
+    assert len(mutatie_checks) == 2 * 16  # N/W/V and required, for every extract of both institutions

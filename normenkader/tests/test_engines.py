@@ -114,3 +114,36 @@ def test_the_comparison_reports_a_changed_amount(pg, warehouse):
         con.close()
     assert list(differences) == ["normen.fct_norm_bevindingen"]
     assert "1 rows only in DuckDB" in differences["normen.fct_norm_bevindingen"]
+
+
+def test_postgres_quarantines_the_same_bad_values(pg, tmp_path, monkeypatch):
+    """Issue 26 item 4 (D-68): one delivery with values outside their contract type quarantines the same rows, with
+    the same reasons, on PostgreSQL as on DuckDB (staging read them differently per engine before)."""
+    from dataclasses import replace
+
+    from normenkader.generate import generate
+    from normenkader.load import load
+    from normenkader.tests.test_strict_typing import inject_bad_values
+
+    generate(0.002, 3, tmp_path / "d", echo=lambda *a: None)
+    expected, _ = inject_bad_values(tmp_path / "d")
+    db = tmp_path / "bad.duckdb"
+    load(tmp_path / "d", db, echo=lambda *a: None)
+    selection = ["--select", "path:models/staging", "path:models/marts/kwaliteit", "--indirect-selection", "cautious",
+                 "--quiet"]
+    run_dbt(["build", *selection], db, check=False)
+    settings = replace(pg, dbname="bad_values")
+    postgres.recreate_database(settings)
+    postgres.sync_raw(db, settings, echo=lambda *a: None)
+    monkeypatch.setenv("NORMENKADER_PG_DBNAME", settings.dbname)
+    run_dbt(["build", "--target", "demo_postgres", "--target-path", "target/postgres_bad", *selection], db,
+            check=False)
+    query = """select extract_name, line_number, column_name, reason from kwaliteit.fct_quarantine_rows
+        where quarantine_stage = 'contract' order by extract_name, line_number"""
+    with duckdb.connect(str(db), read_only=True) as duck:
+        on_duckdb = duck.execute(query).fetchall()
+    with settings.connect() as con, con.cursor() as cur:
+        cur.execute(query)
+        on_postgres = [tuple(r) for r in cur.fetchall()]
+    assert on_duckdb == expected
+    assert on_postgres == expected

@@ -3,6 +3,7 @@ the counts always add up."""
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -126,3 +127,85 @@ def test_a_line_break_inside_a_field_is_refused(delivery, tmp_path):
     path.write_text("".join(lines))
     with pytest.raises(DeliveryError, match="line break"):
         _load(delivery, tmp_path)
+
+
+def test_a_blank_line_is_quarantined_and_the_lines_after_it_keep_their_numbers(delivery, tmp_path):
+    path = _hospital(delivery, "factuurregel")
+    lines = path.read_text().splitlines(keepends=True)
+    after = lines[49].split("|")[0].strip('"')  # the row on line 50 moves to line 51
+    path.write_text("".join([*lines[:49], "\n", *lines[49:], "\n"]))  # and one more at the end
+    db, summary = _load(delivery, tmp_path)
+    assert summary["factuurregel"] == {"delivery": f"{HOSPITAL}/{PEIL}", "extract": "factuurregel",
+                                       "file_rows": len(lines) + 1, "loaded": len(lines) - 1, "rejected": 2}
+    with duckdb.connect(str(db)) as con:
+        rejects = con.execute("select line, error_type from raw.load_rejects order by line").fetchall()
+        moved = con.execute("select _line from raw.factuurregel where factuurregel_id = ?", [after]).fetchone()
+    assert rejects == [(50, "BLANK LINE"), (len(lines) + 2, "BLANK LINE")] and moved == (51,)
+
+
+def test_a_line_break_inside_a_field_is_named_with_its_line(delivery, tmp_path):
+    path = _hospital(delivery, "afspraak")
+    lines = path.read_text().splitlines(keepends=True)
+    lines[6] = lines[6].replace('|"', '|"x\n', 1)
+    path.write_text("".join(lines))
+    with pytest.raises(DeliveryError, match=r"afspraak.csv: line 7: .* a quoted field holds a line break"):
+        _load(delivery, tmp_path)
+
+
+def test_line_endings_of_a_carriage_return_alone_are_named(delivery, tmp_path):
+    path = _hospital(delivery, "financier")
+    path.write_bytes(path.read_bytes().replace(b"\n", b"\r"))
+    with pytest.raises(DeliveryError, match=r"financier.csv: line 1: lines end in a carriage return alone"):
+        _load(delivery, tmp_path)
+
+
+def test_a_carriage_return_inside_an_unquoted_field_is_a_named_error(delivery, tmp_path):
+    path = _hospital(delivery, "financier")
+    lines = path.read_text().splitlines(keepends=True)
+    lines[2] = lines[2].replace('"', "").replace("|", "|x\r", 1)
+    path.write_text("".join(lines))
+    with pytest.raises(DeliveryError, match=r"financier.csv: the CSV reader cannot read this file"):
+        _load(delivery, tmp_path)
+    assert not (tmp_path / "wh.duckdb.wal").exists()
+
+
+@pytest.mark.parametrize(("folder", "reason"), [
+    ("2025-03-01_v2", "is not a peildatum: a delivery folder is named YYYY-MM-DD"),
+    ("20250315", "is not a peildatum: a delivery folder is named YYYY-MM-DD"),
+    ("2025-02-30", "is not a peildatum: no such date"),
+    ("2052-03-01", "has a peildatum after today"),
+])
+def test_every_folder_of_an_institution_is_a_peildatum_or_the_load_stops(delivery, tmp_path, folder, reason):
+    shutil.copytree(delivery / HOSPITAL / PEIL, delivery / HOSPITAL / folder)
+    with pytest.raises(DeliveryError) as exc:
+        _load(delivery, tmp_path)
+    assert f"{delivery / HOSPITAL / folder}: {reason}" in str(exc.value)
+    assert not (tmp_path / "wh.duckdb").exists()  # judged before anything is read
+
+
+def test_a_file_name_in_another_case_is_named(delivery, tmp_path):
+    folder = delivery / HOSPITAL / PEIL
+    shutil.copy(folder / "factuurregel.csv", folder / "factuurregel.CSV")
+    (folder / "FACTUUR.csv").write_text('"a"\n')
+    with pytest.raises(DeliveryError) as exc:
+        _load(delivery, tmp_path)
+    assert (f"{folder / 'factuurregel.CSV'}: file is not an extract of the contract (file names are case-sensitive: "
+            "factuurregel.csv)") in str(exc.value)
+    assert (f"{folder / 'FACTUUR.csv'}: file is not an extract of the contract (file names are case-sensitive: "
+            "factuur.csv)") in str(exc.value)
+
+
+@pytest.mark.parametrize(("manifest", "message"), [
+    ('{"soort": "volledig"}', None),
+    ('{"soort": "volledig", "basis": "2025-02-01"}', 'a full delivery (soort "volledig") follows no other delivery'),
+    ('{"soort": "Volledig"}', "soort must be \"volledig\" or \"mutatie\" (lower case), found 'Volledig'"),
+    ('["mutatie"]', "must be a JSON object"),
+])
+def test_the_manifest_of_a_full_delivery(delivery, tmp_path, manifest, message):
+    (delivery / HOSPITAL / PEIL / "levering.json").write_text(manifest)
+    if message is None:
+        _, summary = _load(delivery, tmp_path)
+        assert summary["factuurregel"]["loaded"] > 0
+    else:
+        with pytest.raises(DeliveryError, match=re.escape(message)):
+            _load(delivery, tmp_path)

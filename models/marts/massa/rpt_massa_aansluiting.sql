@@ -106,7 +106,8 @@ cellen as (
 ),
 
 gemeten as (
-    -- R-AS-3: the relative difference with the institution's figure; both zero passes, only theirs zero fails
+    -- R-AS-3: the relative difference with the institution's figure; both zero passes, only theirs zero fails. The
+    -- status compares the difference with the threshold share of their figure in decimals (D-69); the share is shown
     select
         *,
         coalesce(waarde_warehouse, 0) - coalesce(waarde_instelling, 0) as verschil,
@@ -145,8 +146,9 @@ final as (
         case
             when coalesce(g.waarde_instelling, 0) = 0 and coalesce(g.waarde_warehouse, 0) = 0 then 'ok'
             when coalesce(g.waarde_instelling, 0) = 0 then 'afwijking'
-            when g.verschil_aandeel >= g.drempel_afwijking then 'afwijking'
-            when g.verschil_aandeel >= g.drempel_waarschuwing then 'waarschuwing'
+            when {{ tolerantie_bereikt('g.verschil', 'g.waarde_instelling', 'g.drempel_afwijking') }} then 'afwijking'
+            when {{ tolerantie_bereikt('g.verschil', 'g.waarde_instelling', 'g.drempel_waarschuwing') }}
+                then 'waarschuwing'
             else 'ok'
         end as status,
         {{ dbt.current_timestamp() }} as built_at

@@ -37,6 +37,9 @@ final as (
             as {{ nk_type_double() }}
         ) as aandeel_b,
         cast({{ var('massa_b_max_aandeel') }} as {{ nk_type_double() }}) as max_aandeel_b,
+        -- B must stay under the maximum share of A + B, compared in decimals (D-69)
+        not {{ tolerantie_bereikt('p.massa_b', 'abs(p.massa_a) + abs(p.massa_b)', var('massa_b_max_aandeel')) }}
+            as is_binnen_maximum,
         {{ dbt.current_timestamp() }} as built_at
     from per_jaar as p
     left join deliveries as d on p.institution = d.institution

@@ -11,7 +11,8 @@ deliveries as (
         basis,
         max(loaded_at) as loaded_at
     from audit
-    where peildatum <= cast('{{ var("peildatum") }}' as date)
+    -- a peildatum after today is a typo (the loader refuses it; test on stg_delivery__load_audit)
+    where peildatum <= cast('{{ var("peildatum") }}' as date) and peildatum <= current_date
     group by delivery_id, institution, peildatum, soort, basis
 ),
 
