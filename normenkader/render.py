@@ -34,6 +34,10 @@ def checked_model(e: Extract) -> str:
     return e.staging_model.replace("stg_", "base_", 1) + "_checked"
 
 
+def mutatie_errors_model(e: Extract) -> str:
+    return e.staging_model.replace("stg_", "base_", 1) + "_mutatie_fouten"
+
+
 def current_model(e: Extract) -> str:
     return e.staging_model.replace("stg_", "base_", 1) + "_current"
 
@@ -97,6 +101,24 @@ def staging_yaml(contract: Contract, source: str) -> str:
             "data_tests": [not_null(["_errors"]),
                            {"nk_unique_key": {"arguments": {"columns": ["_delivery_id", "_line"]}}}],
         })
+        models.append({
+            "name": mutatie_errors_model(e),
+            "description": (f"The change rows of `{e.file_name}` in the chain whose code is impossible against the "
+                            "state before them (D-71): N (new) for a key that exists, W (changed) or V (deleted) for "
+                            "a key never delivered or deleted. They meet the contract otherwise; the current model "
+                            "leaves them out and the quarantine reports them. Rebuilt whole each build."),
+            "columns": [
+                {"name": "_delivery_id", "description": "{{ doc('delivery_id') }}"},
+                {"name": "_institution", "description": "{{ doc('institution') }}"},
+                {"name": "_peildatum", "description": "{{ doc('peildatum') }}"},
+                {"name": "_file", "description": "{{ doc('source_file') }}"},
+                {"name": "_line", "description": "{{ doc('source_line') }}"},
+                {"name": "_mutatie", "description": "{{ doc('mutatie') }}"},
+                {"name": "_mutatie_fout", "description": "Why the code is impossible: the key's state before it."},
+            ],
+            "data_tests": [not_null(["_delivery_id", "_line", "_mutatie_fout"]),
+                           {"nk_unique_key": {"arguments": {"columns": ["_delivery_id", "_line"]}}}],
+        })
         required = [_staging_name(c) for c in e.columns if not c.nullable]
         row_tests = [{"nk_expression_is_true": {
             "name": f"{e.staging_model}_{c.name}", "description": c.description,
@@ -148,6 +170,12 @@ def quarantine_sql(contract: Contract) -> str:
                      "_error_columns as column_name", "'contract' as quarantine_stage", "_errors as reason"])
             + f"\n    from {{{{ ref('{checked_model(e)}') }}}}\n    where _errors != ''"
         )
+        parts.append(
+            _select(["_delivery_id as delivery_id", "_institution as institution", "_peildatum as peildatum",
+                     f"'{e.name}' as extract_name", "_file as file_path", "_line as line_number",
+                     "'mutatie' as column_name", "'contract' as quarantine_stage", "_mutatie_fout as reason"])
+            + f"\n    from {{{{ ref('{mutatie_errors_model(e)}') }}}}"
+        )
     loader = (_select(["delivery_id", "institution", "peildatum", "extract_name", "file_path", "line_number",
                        "column_name", "'load' as quarantine_stage", "error_type || ': ' || error_message as reason"])
               + "\n    from {{ ref('stg_delivery__load_rejects') }}")
@@ -161,9 +189,15 @@ def rowcounts_sql(contract: Contract) -> str:
     for e in contract.extracts:
         parts.append(
             _select(["_delivery_id as delivery_id", f"'{e.name}' as extract_name",
-                     "cast(sum(case when _errors = '' then 1 else 0 end) as bigint) as accepted_rows",
-                     "cast(sum(case when _errors != '' then 1 else 0 end) as bigint) as quarantined_contract_rows"])
-            + f"\n    from {{{{ ref('{checked_model(e)}') }}}}\n    group by _delivery_id"
+                     "case when _errors = '' then 1 else 0 end as accepted_rows",
+                     "case when _errors != '' then 1 else 0 end as quarantined_contract_rows"])
+            + f"\n    from {{{{ ref('{checked_model(e)}') }}}}"
+        )
+        # a change with an impossible code met the checks of its row, but not the state before it (D-71)
+        parts.append(
+            _select(["_delivery_id as delivery_id", f"'{e.name}' as extract_name", "-1 as accepted_rows",
+                     "1 as quarantined_contract_rows"])
+            + f"\n    from {{{{ ref('{mutatie_errors_model(e)}') }}}}"
         )
     return (
         HEADER_SQL
@@ -171,7 +205,11 @@ def rowcounts_sql(contract: Contract) -> str:
         "-- rows in the file = accepted + quarantined (load) + quarantined (contract)\n"
         "with audit as (\n    select * from {{ ref('stg_delivery__load_audit') }}\n),\n\n"
         "chain as (\n    select * from {{ ref('stg_delivery__chain') }}\n),\n\n"
-        "staged as (\n" + "\n    union all\n".join(parts) + "\n)\n\n"
+        "rows_checked as (\n" + "\n    union all\n".join(parts) + "\n),\n\n"
+        "staged as (\n    select\n        delivery_id,\n        extract_name,\n"
+        "        cast(sum(accepted_rows) as bigint) as accepted_rows,\n"
+        "        cast(sum(quarantined_contract_rows) as bigint) as quarantined_contract_rows\n"
+        "    from rows_checked\n    group by delivery_id, extract_name\n)\n\n"
         "select\n    a.delivery_id,\n    a.institution,\n    a.peildatum,\n    a.extract_name,\n    a.file_path,\n"
         "    a.file_rows,\n    coalesce(s.accepted_rows, 0) as accepted_rows,\n"
         "    a.rejected_rows as quarantined_load_rows,\n"
@@ -300,7 +338,10 @@ def rendered_files(contract: Contract) -> dict[Path, str]:
         files[folder / "base" / f"{checked_model(e)}.sql"] = (
             HEADER_SQL + f"{{{{ check_extract('{e.source}', '{e.name}') }}}}\n")
         files[folder / "base" / f"{current_model(e)}.sql"] = (
-            HEADER_SQL + f"{{{{ current_extract('{e.source}', '{e.name}', '{checked_model(e)}') }}}}\n")
+            HEADER_SQL + f"{{{{ current_extract('{e.source}', '{e.name}', '{checked_model(e)}', "
+            f"'{mutatie_errors_model(e)}') }}}}\n")
+        files[folder / "base" / f"{mutatie_errors_model(e)}.sql"] = (
+            HEADER_SQL + f"{{{{ mutatie_errors('{e.source}', '{e.name}', '{checked_model(e)}') }}}}\n")
         files[folder / f"{e.staging_model}.sql"] = (
             HEADER_SQL + f"{{{{ accept_extract('{e.source}', '{e.name}', '{current_model(e)}') }}}}\n")
     for source in sorted({e.source for e in contract.extracts}):

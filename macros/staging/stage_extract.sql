@@ -243,14 +243,15 @@ from checked
     {%- endif -%}
 {%- endmacro %}
 
-{% macro current_extract(source_name, table_name, checked_model) -%}
+{% macro current_extract(source_name, table_name, checked_model, mutatie_errors_model) -%}
 {{- incremental_staging('_record_key', 'drop_unappendable_institutions') }}
 {#- the stamp of the build that wrote a version: a night's tests read only what it wrote (D-61) -#}
 {{- config(meta={'nk_stamp': '_applied_at'}) }}
 {%- set checked = ref(checked_model) -%}
+{%- set mutatie_errors = ref(mutatie_errors_model) -%}
 {%- set chain = ref('stg_delivery__chain') -%}
 {%- if not execute -%}
-select 1 as parse_placeholder from {{ checked }}, {{ chain }}
+select 1 as parse_placeholder from {{ checked }}, {{ chain }}, {{ mutatie_errors }}
 {%- else -%}
 {%- set node = contract_extract(source_name, table_name) -%}
 {%- set key = contract_key(node) -%}
@@ -286,7 +287,13 @@ accepted as (
         {{ record_key(key, 'r.') }} as _record_key
     from {{ checked }} as r
     inner join chain as c on r._delivery_id = c.delivery_id
-    where r._errors = ''
+    where
+        r._errors = ''
+        -- a change whose code is impossible against the state before it (D-71)
+        and not exists (
+            select 1 from {{ mutatie_errors }} as f
+            where f._delivery_id = r._delivery_id and f._line = r._line
+        )
 ),
 
 versions as (
@@ -395,5 +402,104 @@ select
 from {{ current }} as r
 inner join {{ selected }} as d on r._institution = d.institution
 where not r._is_deleted
+{%- endif -%}
+{%- endmacro %}
+
+{#- base_<source>__<extract>_mutatie_fouten (table, rebuilt whole each build: the change rows of a chain are few): the
+    change rows of the chain whose code is impossible against the state before them, D-71. A key exists after the
+    full delivery named it or an accepted N, and not after a V; a W changes no existence, and a refused change none
+    either (it is refused exactly when it would not change existence). So a change row's verdict needs only its key's
+    latest earlier row that is not a W: N needs none or a V before it; W and V need the full delivery's row or an N.
+    The current model leaves these rows out; the quarantine reports them. -#}
+{% macro mutatie_errors(source_name, table_name, checked_model) -%}
+{{- config(materialized='table') }}
+{%- set checked = ref(checked_model) -%}
+{%- set chain = ref('stg_delivery__chain') -%}
+{%- if not execute -%}
+select 1 as parse_placeholder from {{ checked }}, {{ chain }}
+{%- else -%}
+{%- set node = contract_extract(source_name, table_name) -%}
+{%- set key = contract_key(node) -%}
+with changes as (
+    -- the change rows of the chain that meet the contract otherwise
+    select
+        r._delivery_id,
+        r._institution,
+        r._peildatum,
+        r._file,
+        r._line,
+        r._mutatie
+        {%- for k in key %},
+        r.{{ nk_quote(k) }}
+        {%- endfor %}
+    from {{ checked }} as r
+    inner join {{ chain }} as c on r._delivery_id = c.delivery_id
+    where r._errors = '' and r._mutatie is not null
+),
+
+existence as (
+    -- the rows of the chain that set their key's existence: the full delivery's (F), N and V
+    select
+        r._institution,
+        r._peildatum,
+        cast(r._peildatum as {{ dbt.type_string() }}) || coalesce(r._mutatie, 'F') as _volgorde
+        {%- for k in key %},
+        r.{{ nk_quote(k) }}
+        {%- endfor %}
+    from {{ checked }} as r
+    inner join {{ chain }} as c on r._delivery_id = c.delivery_id
+    where r._errors = '' and coalesce(r._mutatie, 'F') != 'W'
+),
+
+before as (
+    -- per change row its key's latest earlier row of those: its date and code in one sortable text
+    select
+        m._delivery_id,
+        m._institution,
+        m._peildatum,
+        m._file,
+        m._line,
+        m._mutatie,
+        max(e._volgorde) as _vorige
+    from changes as m
+    left join existence as e
+        on
+            m._institution = e._institution
+            and e._peildatum < m._peildatum
+            {%- for k in key %}
+            {%- if contract_meta(node.columns[k]).get('nullable') %}
+            and coalesce(cast(m.{{ nk_quote(k) }} as {{ dbt.type_string() }}), '~')
+            = coalesce(cast(e.{{ nk_quote(k) }} as {{ dbt.type_string() }}), '~')
+            {%- else %}
+            and m.{{ nk_quote(k) }} = e.{{ nk_quote(k) }}
+            {%- endif %}
+            {%- endfor %}
+    group by m._delivery_id, m._institution, m._peildatum, m._file, m._line, m._mutatie
+),
+
+verdicts as (
+    select
+        *,
+        case
+            when _mutatie = 'N' and substring(_vorige, 11, 1) in ('F', 'N')
+                then 'mutatie: N (new) for a key that exists (delivered ' || substring(_vorige, 1, 10) || ')'
+            when _mutatie in ('W', 'V') and _vorige is null
+                then 'mutatie: ' || _mutatie || ' for a key that was never delivered'
+            when _mutatie in ('W', 'V') and substring(_vorige, 11, 1) = 'V'
+                then 'mutatie: ' || _mutatie || ' for a key deleted on ' || substring(_vorige, 1, 10)
+        end as _mutatie_fout
+    from before
+)
+
+select
+    _delivery_id,
+    _institution,
+    _peildatum,
+    _file,
+    _line,
+    _mutatie,
+    _mutatie_fout
+from verdicts
+where _mutatie_fout is not null
 {%- endif -%}
 {%- endmacro %}

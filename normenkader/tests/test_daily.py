@@ -815,3 +815,79 @@ def test_every_generated_change_delivery_passes_the_validation(daily, tmp_path):
     assert report.success and not report.warnings, [o.line() for o in report.outcomes if not o.success]
     mutatie_checks = [o for o in report.outcomes if o.column == "mutatie" and o.delivery.endswith(changes[-1])]
     assert len(mutatie_checks) == 2 * 16  # N/W/V and required, for every extract of both institutions
+
+
+def test_impossible_change_codes_are_quarantined_and_leave_the_state(warehouse, tmp_path):
+    """Issue 26 item 5 (D-71): a W for a key never delivered inserted it (a new line of 5,000), an N for an existing
+    key overwrote it, a V for an unknown key left a tombstone. Two nights of codes, possible and impossible; the
+    state and the quarantine are read off the injection, after each night (incremental) and after a full refresh."""
+    contract = load_contract()
+    root, day1, day2 = tmp_path / "deliveries", "2025-03-02", "2025-03-03"
+    shutil.copytree(warehouse.deliveries / "ziekenhuis_demo" / PEILDATUM, root / "ziekenhuis_demo" / PEILDATUM)
+    lines = _rows(root / "ziekenhuis_demo" / PEILDATUM / "factuurregel.csv")
+    kept, readded, gone, template = lines[10], lines[20], lines[30], lines[40]
+    key = "factuurregel_id"
+
+    def row(base: dict, mutatie: str, **values) -> dict:
+        return {**base, **values, "mutatie": mutatie}
+
+    def only_key(base: dict, mutatie: str) -> dict:
+        return {c: (base[c] if c == key else "") for c in base} | {"mutatie": mutatie}
+
+    nights = {
+        day1: [row(template, "W", factuurregel_id="FRNIEUW001", bedrag="5000.00"),  # line 2: never delivered
+               row(kept, "N", bedrag="1.00"),                                         # line 3: exists
+               only_key({**template, key: "FRONBEKEND"}, "V"),                       # line 4: never delivered
+               only_key(readded, "V"),                                                # line 5: deleted
+               only_key(gone, "V"),                                                   # line 6: deleted
+               row(template, "N", factuurregel_id="FRNIEUW002", bedrag="10.00")],     # line 7: new
+        day2: [row(gone, "W", bedrag="2.00"),                                         # line 2: deleted on day1
+               row(readded, "N", bedrag="3.00"),                                      # line 3: back again
+               row(template, "W", factuurregel_id="FRNIEUW002", bedrag="11.00"),      # line 4: changed
+               row(template, "N", factuurregel_id="FRNIEUW001", bedrag="7.00")],      # line 5: new at last
+    }
+    basis = PEILDATUM
+    for day, rows in nights.items():
+        folder = root / "ziekenhuis_demo" / day
+        folder.mkdir()
+        (folder / "levering.json").write_text(json.dumps({"soort": "mutatie", "basis": basis}))
+        basis = day
+        for e in contract.for_sector("msz"):
+            _write_rows(folder / e.file_name, [*e.column_names, "mutatie"], rows if e.name == "factuurregel" else [])
+    expected_quarantine = [
+        (f"ziekenhuis_demo/{day1}", 2, "mutatie", "mutatie: W for a key that was never delivered"),
+        (f"ziekenhuis_demo/{day1}", 3, "mutatie", f"mutatie: N (new) for a key that exists (delivered {PEILDATUM})"),
+        (f"ziekenhuis_demo/{day1}", 4, "mutatie", "mutatie: V for a key that was never delivered"),
+        (f"ziekenhuis_demo/{day2}", 2, "mutatie", f"mutatie: W for a key deleted on {day1}"),
+    ]
+    expected_state = {kept[key]: kept["bedrag"], readded[key]: "3.00", "FRNIEUW001": "7.00", "FRNIEUW002": "11.00"}
+    db = tmp_path / "wh.duckdb"
+    selection = ["--quiet", "--select", "+fct_quarantine_rows", "+rpt_delivery_rowcounts", "+stg_msz__factuurregel"]
+
+    def observed():
+        with duckdb.connect(str(db), read_only=True) as con:
+            quarantine = con.execute("""select delivery_id, line_number, column_name, reason
+                from kwaliteit.fct_quarantine_rows order by all""").fetchall()
+            counts = con.execute("""select peildatum::varchar, file_rows, accepted_rows, quarantined_contract_rows
+                from kwaliteit.rpt_delivery_rowcounts where extract_name = 'factuurregel' order by 1""").fetchall()
+            ids = [kept[key], readded[key], gone[key], "FRNIEUW001", "FRNIEUW002", "FRONBEKEND"]
+            state = dict(con.execute(f"""select factuurregel_id, cast(bedrag as varchar)
+                from staging.stg_msz__factuurregel where factuurregel_id in ({', '.join('?' * len(ids))})""",
+                                     ids).fetchall())
+            tombstones = con.execute("""select count(*) from staging.base_msz__factuurregel_current
+                where _is_deleted""").fetchone()[0]
+            total = con.execute("select count(*) from staging.stg_msz__factuurregel").fetchone()[0]
+        return quarantine, counts, state, tombstones, total
+
+    load(root / "ziekenhuis_demo" / PEILDATUM, db, echo=lambda *a: None)
+    load(root / "ziekenhuis_demo" / day1, db, echo=lambda *a: None)
+    run_dbt(["run", *selection], db)
+    load(root / "ziekenhuis_demo" / day2, db, echo=lambda *a: None)
+    run_dbt(["run", *selection], db)  # the second night: incremental
+    for build in ("night", "full refresh"):
+        quarantine, counts, state, tombstones, total = observed()
+        assert quarantine == expected_quarantine, build
+        assert counts == [(PEILDATUM, len(lines), len(lines), 0), (day1, 6, 3, 3), (day2, 4, 3, 1)], build
+        assert state == expected_state, build
+        assert (tombstones, total) == (1, len(lines) + 1), build  # only the line deleted on day 1 and not back
+        run_dbt(["run", "--full-refresh", *selection], db)

@@ -30,6 +30,18 @@ with quarantined as (
         _delivery_id as delivery_id,
         _institution as institution,
         _peildatum as peildatum,
+        'patient' as extract_name,
+        _file as file_path,
+        _line as line_number,
+        'mutatie' as column_name,
+        'contract' as quarantine_stage,
+        _mutatie_fout as reason
+    from {{ ref('base_msz__patient_mutatie_fouten') }}
+    union all
+    select
+        _delivery_id as delivery_id,
+        _institution as institution,
+        _peildatum as peildatum,
         'financier' as extract_name,
         _file as file_path,
         _line as line_number,
@@ -38,6 +50,18 @@ with quarantined as (
         _errors as reason
     from {{ ref('base_msz__financier_checked') }}
     where _errors != ''
+    union all
+    select
+        _delivery_id as delivery_id,
+        _institution as institution,
+        _peildatum as peildatum,
+        'financier' as extract_name,
+        _file as file_path,
+        _line as line_number,
+        'mutatie' as column_name,
+        'contract' as quarantine_stage,
+        _mutatie_fout as reason
+    from {{ ref('base_msz__financier_mutatie_fouten') }}
     union all
     select
         _delivery_id as delivery_id,
@@ -56,6 +80,18 @@ with quarantined as (
         _delivery_id as delivery_id,
         _institution as institution,
         _peildatum as peildatum,
+        'subtraject' as extract_name,
+        _file as file_path,
+        _line as line_number,
+        'mutatie' as column_name,
+        'contract' as quarantine_stage,
+        _mutatie_fout as reason
+    from {{ ref('base_msz__subtraject_mutatie_fouten') }}
+    union all
+    select
+        _delivery_id as delivery_id,
+        _institution as institution,
+        _peildatum as peildatum,
         'zorgactiviteit' as extract_name,
         _file as file_path,
         _line as line_number,
@@ -64,6 +100,18 @@ with quarantined as (
         _errors as reason
     from {{ ref('base_msz__zorgactiviteit_checked') }}
     where _errors != ''
+    union all
+    select
+        _delivery_id as delivery_id,
+        _institution as institution,
+        _peildatum as peildatum,
+        'zorgactiviteit' as extract_name,
+        _file as file_path,
+        _line as line_number,
+        'mutatie' as column_name,
+        'contract' as quarantine_stage,
+        _mutatie_fout as reason
+    from {{ ref('base_msz__zorgactiviteit_mutatie_fouten') }}
     union all
     select
         _delivery_id as delivery_id,
@@ -82,6 +130,18 @@ with quarantined as (
         _delivery_id as delivery_id,
         _institution as institution,
         _peildatum as peildatum,
+        'factuur' as extract_name,
+        _file as file_path,
+        _line as line_number,
+        'mutatie' as column_name,
+        'contract' as quarantine_stage,
+        _mutatie_fout as reason
+    from {{ ref('base_msz__factuur_mutatie_fouten') }}
+    union all
+    select
+        _delivery_id as delivery_id,
+        _institution as institution,
+        _peildatum as peildatum,
         'factuurregel' as extract_name,
         _file as file_path,
         _line as line_number,
@@ -90,6 +150,18 @@ with quarantined as (
         _errors as reason
     from {{ ref('base_msz__factuurregel_checked') }}
     where _errors != ''
+    union all
+    select
+        _delivery_id as delivery_id,
+        _institution as institution,
+        _peildatum as peildatum,
+        'factuurregel' as extract_name,
+        _file as file_path,
+        _line as line_number,
+        'mutatie' as column_name,
+        'contract' as quarantine_stage,
+        _mutatie_fout as reason
+    from {{ ref('base_msz__factuurregel_mutatie_fouten') }}
     union all
     select
         _delivery_id as delivery_id,
@@ -108,6 +180,18 @@ with quarantined as (
         _delivery_id as delivery_id,
         _institution as institution,
         _peildatum as peildatum,
+        'afspraak' as extract_name,
+        _file as file_path,
+        _line as line_number,
+        'mutatie' as column_name,
+        'contract' as quarantine_stage,
+        _mutatie_fout as reason
+    from {{ ref('base_msz__afspraak_mutatie_fouten') }}
+    union all
+    select
+        _delivery_id as delivery_id,
+        _institution as institution,
+        _peildatum as peildatum,
         'boekjaar' as extract_name,
         _file as file_path,
         _line as line_number,
@@ -116,6 +200,18 @@ with quarantined as (
         _errors as reason
     from {{ ref('base_msz__boekjaar_checked') }}
     where _errors != ''
+    union all
+    select
+        _delivery_id as delivery_id,
+        _institution as institution,
+        _peildatum as peildatum,
+        'boekjaar' as extract_name,
+        _file as file_path,
+        _line as line_number,
+        'mutatie' as column_name,
+        'contract' as quarantine_stage,
+        _mutatie_fout as reason
+    from {{ ref('base_msz__boekjaar_mutatie_fouten') }}
     union all
     select
         _delivery_id as delivery_id,
@@ -134,6 +230,18 @@ with quarantined as (
         _delivery_id as delivery_id,
         _institution as institution,
         _peildatum as peildatum,
+        'controle_totaal' as extract_name,
+        _file as file_path,
+        _line as line_number,
+        'mutatie' as column_name,
+        'contract' as quarantine_stage,
+        _mutatie_fout as reason
+    from {{ ref('base_msz__controle_totaal_mutatie_fouten') }}
+    union all
+    select
+        _delivery_id as delivery_id,
+        _institution as institution,
+        _peildatum as peildatum,
         'ggz_client' as extract_name,
         _file as file_path,
         _line as line_number,
@@ -142,6 +250,18 @@ with quarantined as (
         _errors as reason
     from {{ ref('base_ggz__client_checked') }}
     where _errors != ''
+    union all
+    select
+        _delivery_id as delivery_id,
+        _institution as institution,
+        _peildatum as peildatum,
+        'ggz_client' as extract_name,
+        _file as file_path,
+        _line as line_number,
+        'mutatie' as column_name,
+        'contract' as quarantine_stage,
+        _mutatie_fout as reason
+    from {{ ref('base_ggz__client_mutatie_fouten') }}
     union all
     select
         _delivery_id as delivery_id,
@@ -160,6 +280,18 @@ with quarantined as (
         _delivery_id as delivery_id,
         _institution as institution,
         _peildatum as peildatum,
+        'ggz_dbc' as extract_name,
+        _file as file_path,
+        _line as line_number,
+        'mutatie' as column_name,
+        'contract' as quarantine_stage,
+        _mutatie_fout as reason
+    from {{ ref('base_ggz__dbc_mutatie_fouten') }}
+    union all
+    select
+        _delivery_id as delivery_id,
+        _institution as institution,
+        _peildatum as peildatum,
         'ggz_verblijf' as extract_name,
         _file as file_path,
         _line as line_number,
@@ -168,6 +300,18 @@ with quarantined as (
         _errors as reason
     from {{ ref('base_ggz__verblijf_checked') }}
     where _errors != ''
+    union all
+    select
+        _delivery_id as delivery_id,
+        _institution as institution,
+        _peildatum as peildatum,
+        'ggz_verblijf' as extract_name,
+        _file as file_path,
+        _line as line_number,
+        'mutatie' as column_name,
+        'contract' as quarantine_stage,
+        _mutatie_fout as reason
+    from {{ ref('base_ggz__verblijf_mutatie_fouten') }}
     union all
     select
         _delivery_id as delivery_id,
@@ -186,6 +330,18 @@ with quarantined as (
         _delivery_id as delivery_id,
         _institution as institution,
         _peildatum as peildatum,
+        'ggz_verlof' as extract_name,
+        _file as file_path,
+        _line as line_number,
+        'mutatie' as column_name,
+        'contract' as quarantine_stage,
+        _mutatie_fout as reason
+    from {{ ref('base_ggz__verlof_mutatie_fouten') }}
+    union all
+    select
+        _delivery_id as delivery_id,
+        _institution as institution,
+        _peildatum as peildatum,
         'ggz_tijdschrijf' as extract_name,
         _file as file_path,
         _line as line_number,
@@ -194,6 +350,18 @@ with quarantined as (
         _errors as reason
     from {{ ref('base_ggz__tijdschrijf_checked') }}
     where _errors != ''
+    union all
+    select
+        _delivery_id as delivery_id,
+        _institution as institution,
+        _peildatum as peildatum,
+        'ggz_tijdschrijf' as extract_name,
+        _file as file_path,
+        _line as line_number,
+        'mutatie' as column_name,
+        'contract' as quarantine_stage,
+        _mutatie_fout as reason
+    from {{ ref('base_ggz__tijdschrijf_mutatie_fouten') }}
     union all
     select
         _delivery_id as delivery_id,
@@ -212,6 +380,18 @@ with quarantined as (
         _delivery_id as delivery_id,
         _institution as institution,
         _peildatum as peildatum,
+        'zpm_zorgprestatie' as extract_name,
+        _file as file_path,
+        _line as line_number,
+        'mutatie' as column_name,
+        'contract' as quarantine_stage,
+        _mutatie_fout as reason
+    from {{ ref('base_zpm__zorgprestatie_mutatie_fouten') }}
+    union all
+    select
+        _delivery_id as delivery_id,
+        _institution as institution,
+        _peildatum as peildatum,
         'zpm_verblijfsdag' as extract_name,
         _file as file_path,
         _line as line_number,
@@ -220,6 +400,18 @@ with quarantined as (
         _errors as reason
     from {{ ref('base_zpm__verblijfsdag_checked') }}
     where _errors != ''
+    union all
+    select
+        _delivery_id as delivery_id,
+        _institution as institution,
+        _peildatum as peildatum,
+        'zpm_verblijfsdag' as extract_name,
+        _file as file_path,
+        _line as line_number,
+        'mutatie' as column_name,
+        'contract' as quarantine_stage,
+        _mutatie_fout as reason
+    from {{ ref('base_zpm__verblijfsdag_mutatie_fouten') }}
 )
 
 select

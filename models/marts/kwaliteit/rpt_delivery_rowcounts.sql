@@ -9,134 +9,240 @@ chain as (
     select * from {{ ref('stg_delivery__chain') }}
 ),
 
-staged as (
+rows_checked as (
     select
         _delivery_id as delivery_id,
         'patient' as extract_name,
-        cast(sum(case when _errors = '' then 1 else 0 end) as bigint) as accepted_rows,
-        cast(sum(case when _errors != '' then 1 else 0 end) as bigint) as quarantined_contract_rows
+        case when _errors = '' then 1 else 0 end as accepted_rows,
+        case when _errors != '' then 1 else 0 end as quarantined_contract_rows
     from {{ ref('base_msz__patient_checked') }}
-    group by _delivery_id
+    union all
+    select
+        _delivery_id as delivery_id,
+        'patient' as extract_name,
+        -1 as accepted_rows,
+        1 as quarantined_contract_rows
+    from {{ ref('base_msz__patient_mutatie_fouten') }}
     union all
     select
         _delivery_id as delivery_id,
         'financier' as extract_name,
-        cast(sum(case when _errors = '' then 1 else 0 end) as bigint) as accepted_rows,
-        cast(sum(case when _errors != '' then 1 else 0 end) as bigint) as quarantined_contract_rows
+        case when _errors = '' then 1 else 0 end as accepted_rows,
+        case when _errors != '' then 1 else 0 end as quarantined_contract_rows
     from {{ ref('base_msz__financier_checked') }}
-    group by _delivery_id
+    union all
+    select
+        _delivery_id as delivery_id,
+        'financier' as extract_name,
+        -1 as accepted_rows,
+        1 as quarantined_contract_rows
+    from {{ ref('base_msz__financier_mutatie_fouten') }}
     union all
     select
         _delivery_id as delivery_id,
         'subtraject' as extract_name,
-        cast(sum(case when _errors = '' then 1 else 0 end) as bigint) as accepted_rows,
-        cast(sum(case when _errors != '' then 1 else 0 end) as bigint) as quarantined_contract_rows
+        case when _errors = '' then 1 else 0 end as accepted_rows,
+        case when _errors != '' then 1 else 0 end as quarantined_contract_rows
     from {{ ref('base_msz__subtraject_checked') }}
-    group by _delivery_id
+    union all
+    select
+        _delivery_id as delivery_id,
+        'subtraject' as extract_name,
+        -1 as accepted_rows,
+        1 as quarantined_contract_rows
+    from {{ ref('base_msz__subtraject_mutatie_fouten') }}
     union all
     select
         _delivery_id as delivery_id,
         'zorgactiviteit' as extract_name,
-        cast(sum(case when _errors = '' then 1 else 0 end) as bigint) as accepted_rows,
-        cast(sum(case when _errors != '' then 1 else 0 end) as bigint) as quarantined_contract_rows
+        case when _errors = '' then 1 else 0 end as accepted_rows,
+        case when _errors != '' then 1 else 0 end as quarantined_contract_rows
     from {{ ref('base_msz__zorgactiviteit_checked') }}
-    group by _delivery_id
+    union all
+    select
+        _delivery_id as delivery_id,
+        'zorgactiviteit' as extract_name,
+        -1 as accepted_rows,
+        1 as quarantined_contract_rows
+    from {{ ref('base_msz__zorgactiviteit_mutatie_fouten') }}
     union all
     select
         _delivery_id as delivery_id,
         'factuur' as extract_name,
-        cast(sum(case when _errors = '' then 1 else 0 end) as bigint) as accepted_rows,
-        cast(sum(case when _errors != '' then 1 else 0 end) as bigint) as quarantined_contract_rows
+        case when _errors = '' then 1 else 0 end as accepted_rows,
+        case when _errors != '' then 1 else 0 end as quarantined_contract_rows
     from {{ ref('base_msz__factuur_checked') }}
-    group by _delivery_id
+    union all
+    select
+        _delivery_id as delivery_id,
+        'factuur' as extract_name,
+        -1 as accepted_rows,
+        1 as quarantined_contract_rows
+    from {{ ref('base_msz__factuur_mutatie_fouten') }}
     union all
     select
         _delivery_id as delivery_id,
         'factuurregel' as extract_name,
-        cast(sum(case when _errors = '' then 1 else 0 end) as bigint) as accepted_rows,
-        cast(sum(case when _errors != '' then 1 else 0 end) as bigint) as quarantined_contract_rows
+        case when _errors = '' then 1 else 0 end as accepted_rows,
+        case when _errors != '' then 1 else 0 end as quarantined_contract_rows
     from {{ ref('base_msz__factuurregel_checked') }}
-    group by _delivery_id
+    union all
+    select
+        _delivery_id as delivery_id,
+        'factuurregel' as extract_name,
+        -1 as accepted_rows,
+        1 as quarantined_contract_rows
+    from {{ ref('base_msz__factuurregel_mutatie_fouten') }}
     union all
     select
         _delivery_id as delivery_id,
         'afspraak' as extract_name,
-        cast(sum(case when _errors = '' then 1 else 0 end) as bigint) as accepted_rows,
-        cast(sum(case when _errors != '' then 1 else 0 end) as bigint) as quarantined_contract_rows
+        case when _errors = '' then 1 else 0 end as accepted_rows,
+        case when _errors != '' then 1 else 0 end as quarantined_contract_rows
     from {{ ref('base_msz__afspraak_checked') }}
-    group by _delivery_id
+    union all
+    select
+        _delivery_id as delivery_id,
+        'afspraak' as extract_name,
+        -1 as accepted_rows,
+        1 as quarantined_contract_rows
+    from {{ ref('base_msz__afspraak_mutatie_fouten') }}
     union all
     select
         _delivery_id as delivery_id,
         'boekjaar' as extract_name,
-        cast(sum(case when _errors = '' then 1 else 0 end) as bigint) as accepted_rows,
-        cast(sum(case when _errors != '' then 1 else 0 end) as bigint) as quarantined_contract_rows
+        case when _errors = '' then 1 else 0 end as accepted_rows,
+        case when _errors != '' then 1 else 0 end as quarantined_contract_rows
     from {{ ref('base_msz__boekjaar_checked') }}
-    group by _delivery_id
+    union all
+    select
+        _delivery_id as delivery_id,
+        'boekjaar' as extract_name,
+        -1 as accepted_rows,
+        1 as quarantined_contract_rows
+    from {{ ref('base_msz__boekjaar_mutatie_fouten') }}
     union all
     select
         _delivery_id as delivery_id,
         'controle_totaal' as extract_name,
-        cast(sum(case when _errors = '' then 1 else 0 end) as bigint) as accepted_rows,
-        cast(sum(case when _errors != '' then 1 else 0 end) as bigint) as quarantined_contract_rows
+        case when _errors = '' then 1 else 0 end as accepted_rows,
+        case when _errors != '' then 1 else 0 end as quarantined_contract_rows
     from {{ ref('base_msz__controle_totaal_checked') }}
-    group by _delivery_id
+    union all
+    select
+        _delivery_id as delivery_id,
+        'controle_totaal' as extract_name,
+        -1 as accepted_rows,
+        1 as quarantined_contract_rows
+    from {{ ref('base_msz__controle_totaal_mutatie_fouten') }}
     union all
     select
         _delivery_id as delivery_id,
         'ggz_client' as extract_name,
-        cast(sum(case when _errors = '' then 1 else 0 end) as bigint) as accepted_rows,
-        cast(sum(case when _errors != '' then 1 else 0 end) as bigint) as quarantined_contract_rows
+        case when _errors = '' then 1 else 0 end as accepted_rows,
+        case when _errors != '' then 1 else 0 end as quarantined_contract_rows
     from {{ ref('base_ggz__client_checked') }}
-    group by _delivery_id
+    union all
+    select
+        _delivery_id as delivery_id,
+        'ggz_client' as extract_name,
+        -1 as accepted_rows,
+        1 as quarantined_contract_rows
+    from {{ ref('base_ggz__client_mutatie_fouten') }}
     union all
     select
         _delivery_id as delivery_id,
         'ggz_dbc' as extract_name,
-        cast(sum(case when _errors = '' then 1 else 0 end) as bigint) as accepted_rows,
-        cast(sum(case when _errors != '' then 1 else 0 end) as bigint) as quarantined_contract_rows
+        case when _errors = '' then 1 else 0 end as accepted_rows,
+        case when _errors != '' then 1 else 0 end as quarantined_contract_rows
     from {{ ref('base_ggz__dbc_checked') }}
-    group by _delivery_id
+    union all
+    select
+        _delivery_id as delivery_id,
+        'ggz_dbc' as extract_name,
+        -1 as accepted_rows,
+        1 as quarantined_contract_rows
+    from {{ ref('base_ggz__dbc_mutatie_fouten') }}
     union all
     select
         _delivery_id as delivery_id,
         'ggz_verblijf' as extract_name,
-        cast(sum(case when _errors = '' then 1 else 0 end) as bigint) as accepted_rows,
-        cast(sum(case when _errors != '' then 1 else 0 end) as bigint) as quarantined_contract_rows
+        case when _errors = '' then 1 else 0 end as accepted_rows,
+        case when _errors != '' then 1 else 0 end as quarantined_contract_rows
     from {{ ref('base_ggz__verblijf_checked') }}
-    group by _delivery_id
+    union all
+    select
+        _delivery_id as delivery_id,
+        'ggz_verblijf' as extract_name,
+        -1 as accepted_rows,
+        1 as quarantined_contract_rows
+    from {{ ref('base_ggz__verblijf_mutatie_fouten') }}
     union all
     select
         _delivery_id as delivery_id,
         'ggz_verlof' as extract_name,
-        cast(sum(case when _errors = '' then 1 else 0 end) as bigint) as accepted_rows,
-        cast(sum(case when _errors != '' then 1 else 0 end) as bigint) as quarantined_contract_rows
+        case when _errors = '' then 1 else 0 end as accepted_rows,
+        case when _errors != '' then 1 else 0 end as quarantined_contract_rows
     from {{ ref('base_ggz__verlof_checked') }}
-    group by _delivery_id
+    union all
+    select
+        _delivery_id as delivery_id,
+        'ggz_verlof' as extract_name,
+        -1 as accepted_rows,
+        1 as quarantined_contract_rows
+    from {{ ref('base_ggz__verlof_mutatie_fouten') }}
     union all
     select
         _delivery_id as delivery_id,
         'ggz_tijdschrijf' as extract_name,
-        cast(sum(case when _errors = '' then 1 else 0 end) as bigint) as accepted_rows,
-        cast(sum(case when _errors != '' then 1 else 0 end) as bigint) as quarantined_contract_rows
+        case when _errors = '' then 1 else 0 end as accepted_rows,
+        case when _errors != '' then 1 else 0 end as quarantined_contract_rows
     from {{ ref('base_ggz__tijdschrijf_checked') }}
-    group by _delivery_id
+    union all
+    select
+        _delivery_id as delivery_id,
+        'ggz_tijdschrijf' as extract_name,
+        -1 as accepted_rows,
+        1 as quarantined_contract_rows
+    from {{ ref('base_ggz__tijdschrijf_mutatie_fouten') }}
     union all
     select
         _delivery_id as delivery_id,
         'zpm_zorgprestatie' as extract_name,
-        cast(sum(case when _errors = '' then 1 else 0 end) as bigint) as accepted_rows,
-        cast(sum(case when _errors != '' then 1 else 0 end) as bigint) as quarantined_contract_rows
+        case when _errors = '' then 1 else 0 end as accepted_rows,
+        case when _errors != '' then 1 else 0 end as quarantined_contract_rows
     from {{ ref('base_zpm__zorgprestatie_checked') }}
-    group by _delivery_id
+    union all
+    select
+        _delivery_id as delivery_id,
+        'zpm_zorgprestatie' as extract_name,
+        -1 as accepted_rows,
+        1 as quarantined_contract_rows
+    from {{ ref('base_zpm__zorgprestatie_mutatie_fouten') }}
     union all
     select
         _delivery_id as delivery_id,
         'zpm_verblijfsdag' as extract_name,
-        cast(sum(case when _errors = '' then 1 else 0 end) as bigint) as accepted_rows,
-        cast(sum(case when _errors != '' then 1 else 0 end) as bigint) as quarantined_contract_rows
+        case when _errors = '' then 1 else 0 end as accepted_rows,
+        case when _errors != '' then 1 else 0 end as quarantined_contract_rows
     from {{ ref('base_zpm__verblijfsdag_checked') }}
-    group by _delivery_id
+    union all
+    select
+        _delivery_id as delivery_id,
+        'zpm_verblijfsdag' as extract_name,
+        -1 as accepted_rows,
+        1 as quarantined_contract_rows
+    from {{ ref('base_zpm__verblijfsdag_mutatie_fouten') }}
+),
+
+staged as (
+    select
+        delivery_id,
+        extract_name,
+        cast(sum(accepted_rows) as bigint) as accepted_rows,
+        cast(sum(quarantined_contract_rows) as bigint) as quarantined_contract_rows
+    from rows_checked
+    group by delivery_id, extract_name
 )
 
 select
