@@ -59,7 +59,7 @@ def generate_ggz(g: Generator, contract: Contract, scale: float, peildatum: str,
                 rows between unbounded preceding and 1 preceding), 0)::int as begindatum
             from sized
         )
-        select client_id, 'D' || lpad((idx * 8 + j)::varchar, 9, '0') as dbc_id, uzovi, j,
+        select client_id, 'D' || lpad((idx * 8 + j)::varchar, 9, '0') as dbc_id, uzovi, 'zvw' as financiering, j,
             case when j = 0 then '101' else {pick("u(idx * 8 + j, 'dzt')", [("201", 40), ("202", 60)])} end
                 as zorgtype,
             begindatum, least(begindatum + (len - 1)::int, date '2021-12-31') as einddatum, idx
@@ -83,7 +83,7 @@ def generate_ggz(g: Generator, contract: Contract, scale: float, peildatum: str,
                  then 'weekend' else 'stay' end as status
         from expanded""")
 
-    injected = n1541.brief_cases() + n1541.random_cases(max(8, round(100 * scale)), g.seed)
+    injected = n1541.brief_cases() + n1541.financing_cases() + n1541.random_cases(max(8, round(100 * scale)), g.seed)
     _insert_injected(g, injected)
 
     g.sql("deel", """
@@ -181,7 +181,8 @@ def _inject_n1395(g: Generator) -> None:
     for n, (scenario, begin, day, before, after) in enumerate(N1395_CASES, start=1):
         client, dbc_id, start = f"CLNG{n:04d}", f"DLNG{n:02d}", date.fromisoformat(begin)
         end, last_allowed = start + timedelta(days=day - 1), start + timedelta(days=364)
-        dbcs.append(f"select '{client}' as client_id, '{dbc_id}' as dbc_id, '3311' as uzovi, 0 as j, "
+        dbcs.append(f"select '{client}' as client_id, '{dbc_id}' as dbc_id, '3311' as uzovi, 'zvw' as financiering, "
+                    "0 as j, "
                     f"'101' as zorgtype, date '{start}' as begindatum, date '{end}' as einddatum, {-1000 - n} as idx")
         dates = [start + timedelta(days=7 * k) for k in range(len(before))]
         dates += [last_allowed + timedelta(days=1 + k) for k in range(len(after))]
@@ -208,10 +209,10 @@ def _inject_n1395(g: Generator) -> None:
 def _insert_injected(g: Generator, cases: list[n1541.Case]) -> None:
     """Clients, DBCs and days of the injected N1541 cases; the walk's verdict per day is kept as truth."""
     cols: dict[str, list] = {k: [] for k in ("client_id", "scenario", "datum", "status", "dagnummer", "over_limiet")}
-    dbcs: dict[str, list] = {k: [] for k in ("client_id", "dbc_id", "j", "begindatum", "einddatum")}
+    dbcs: dict[str, list] = {k: [] for k in ("client_id", "dbc_id", "j", "begindatum", "einddatum", "financiering")}
     for n, case in enumerate(cases, start=1):
         client = f"CINJ{n:04d}"
-        for day, status, number, past in n1541.walk(n1541.day_statuses(case)):
+        for day, status, number, past in n1541.walk(n1541.day_statuses(case), case.niet_zvw_days()):
             cols["client_id"].append(client)
             cols["scenario"].append(case.scenario)
             cols["datum"].append(day)
@@ -224,6 +225,7 @@ def _insert_injected(g: Generator, cases: list[n1541.Case]) -> None:
             dbcs["j"].append(j)
             dbcs["begindatum"].append(n1541.D(a))
             dbcs["einddatum"].append(n1541.D(b))
+            dbcs["financiering"].append(case.financiering(j))
     g.con.execute(
         "create or replace table inj_walk as select unnest($1::varchar[]) as client_id, unnest($2::varchar[]) as "
         "scenario, unnest($3::date[]) as datum, unnest($4::varchar[]) as status, unnest($5::integer[]) as dagnummer,"
@@ -231,15 +233,16 @@ def _insert_injected(g: Generator, cases: list[n1541.Case]) -> None:
         [cols[k] for k in ("client_id", "scenario", "datum", "status", "dagnummer", "over_limiet")])
     g.con.execute(
         "create or replace table inj_dbc as select unnest($1::varchar[]) as client_id, unnest($2::varchar[]) as "
-        "dbc_id, unnest($3::integer[]) as j, unnest($4::date[]) as begindatum, unnest($5::date[]) as einddatum",
-        [dbcs[k] for k in ("client_id", "dbc_id", "j", "begindatum", "einddatum")])
+        "dbc_id, unnest($3::integer[]) as j, unnest($4::date[]) as begindatum, unnest($5::date[]) as einddatum, "
+        "unnest($6::varchar[]) as financiering",
+        [dbcs[k] for k in ("client_id", "dbc_id", "j", "begindatum", "einddatum", "financiering")])
     g.con.execute("""
         insert into cl select -row_number() over (order by client_id), client_id,
             '8888' || lpad((row_number() over (order by client_id))::varchar, 5, '0'), date '1980-05-05', 'M',
             '3511', '3311'
         from (select distinct client_id from inj_dbc)""")
     g.con.execute("""
-        insert into dbc by name select client_id, dbc_id, '3311' as uzovi, j,
+        insert into dbc by name select client_id, dbc_id, '3311' as uzovi, financiering, j,
             case when j = 0 then '101' else '202' end as zorgtype, begindatum, einddatum, -1 as idx from inj_dbc""")
     g.con.execute("""
         insert into days by name select client_id, datum, 'C' as verblijf_categorie, status

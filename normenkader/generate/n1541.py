@@ -5,7 +5,9 @@ The truth is computed here by walking the days of each constructed case, indepen
 - a day without stay or leave (or with an 'overig' interruption) is a gap day, not counted (R-N1541-3);
 - a run of 31 or more gap days ends the period; counting restarts at 1 on the next stay day (R-N1541-5);
 - a counted day is past the limit when its number exceeds the limit in force on that day (365 up to
-  2017-12-31, 1,095 from 2018-01-01; R-N1541-2); the first such day is the cut-off (R-N1541-8).
+  2017-12-31, 1,095 from 2018-01-01; R-N1541-2); the first such day is the cut-off (R-N1541-8);
+- only Zvw-financed stay counts (R-N1541-6): a stay or leave day inside a DBC financed otherwise (forensic care,
+  Wlz) is a gap day (D-72).
 """
 
 from __future__ import annotations
@@ -27,6 +29,14 @@ class Case:
     stays: list[tuple[str, str]]
     dbcs: list[tuple[str, str]]
     leave: list[tuple[str, str, str]] = field(default_factory=list)  # (soort, begin, end)
+    niet_zvw: dict[int, str] = field(default_factory=dict)  # DBC index -> its financing when not zvw
+
+    def financiering(self, j: int) -> str:
+        return self.niet_zvw.get(j, "zvw")
+
+    def niet_zvw_days(self) -> set[date]:
+        """The days inside a DBC not financed by the Zvw: their stay and leave do not count."""
+        return {d for j, (a, b) in enumerate(self.dbcs) if j in self.niet_zvw for d in _days(a, b)}
 
 
 def _days(a: str, b: str):
@@ -48,8 +58,9 @@ def day_statuses(case: Case) -> dict[date, str]:
     return status
 
 
-def walk(status: dict[date, str]) -> list[tuple[date, str, int | None, bool]]:
-    """(day, status, counted day number or None, past the limit) for every day from first to last."""
+def walk(status: dict[date, str], not_counted: set[date] = frozenset()) -> list[tuple[date, str, int | None, bool]]:
+    """(day, status, counted day number or None, past the limit) for every day from first to last; a day in
+    `not_counted` (not financed by the Zvw) keeps its status but counts as a gap day."""
     out: list[tuple[date, str, int | None, bool]] = []
     if not status:
         return out
@@ -57,7 +68,7 @@ def walk(status: dict[date, str]) -> list[tuple[date, str, int | None, bool]]:
     count, gap = 0, 0
     while day <= last:
         s = status.get(day, "gap")
-        if s in ("stay", "weekend", "vakantie"):
+        if s in ("stay", "weekend", "vakantie") and day not in not_counted:
             if gap >= 31:
                 count = 0
             gap = 0
@@ -87,6 +98,25 @@ def brief_cases() -> list[Case]:
               ("2020-12-31", "2021-06-30")]),
         Case("n1541_case6a_precies_365", [("2017-01-01", "2017-12-31")], [("2017-01-01", "2017-12-31")]),
         Case("n1541_case6b_onderbreking_30", [("2016-06-01", "2017-03-31"), ("2017-05-01", "2017-07-10")], a_b),
+    ]
+
+
+def financing_cases() -> list[Case]:
+    """Only Zvw-financed stay counts (R-N1541-6, D-72): case 1 of BRIEF 4.3 with other financing."""
+    a_b = [("2016-06-01", "2016-12-31"), ("2017-01-01", "2017-12-31")]
+    return [
+        # forensic care throughout: 370 days of stay, none billed to the Zvw, no finding
+        Case("n1541_case7_forensisch", [("2016-06-01", "2017-06-05")], a_b,
+             niet_zvw={0: "forensisch", 1: "forensisch"}),
+        # the 2016 DBC under the Wlz: counting starts on 2017-01-01, 156 days by 2017-06-05, no finding
+        Case("n1541_case8_eerst_wlz", [("2016-06-01", "2017-06-05")], a_b, niet_zvw={0: "wlz"}),
+        # the days past the limit under forensic care: nothing Zvw-billed is unlawful
+        Case("n1541_case9_daarna_forensisch", [("2016-06-01", "2017-06-05")],
+             [("2016-06-01", "2017-05-31"), ("2017-06-01", "2017-12-31")], niet_zvw={1: "forensisch"}),
+        # a 20-day forensic DBC between Zvw ones is a gap of 20 days: the period goes on, day 366 = 2017-06-21
+        Case("n1541_case10_forensisch_tussendoor", [("2016-06-01", "2017-06-25")],
+             [("2016-06-01", "2016-12-31"), ("2017-01-01", "2017-01-20"), ("2017-01-21", "2017-12-31")],
+             niet_zvw={1: "forensisch"}),
     ]
 
 

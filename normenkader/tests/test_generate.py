@@ -82,7 +82,7 @@ def test_insurer_market_shares_are_realistic(tmp_path):
 # --- the independent N1541 truth, checked against the hand-computed BRIEF 4.3 examples ---------------------
 
 def _cutoff(case: n1541.Case):
-    days = n1541.walk(n1541.day_statuses(case))
+    days = n1541.walk(n1541.day_statuses(case), case.niet_zvw_days())
     past = [d for d, s, n, over in days if over]
     unlawful_stay = [d for d, s, n, over in days if over and s == "stay"]
     return (past[0] if past else None), len(unlawful_stay)
@@ -98,9 +98,16 @@ def _cutoff(case: n1541.Case):
     ("n1541_case5b_1096_dagen", date(2020, 12, 31), 6),
     ("n1541_case6a_precies_365", None, 0),
     ("n1541_case6b_onderbreking_30", date(2017, 7, 1), 10),
+    # only Zvw-financed stay counts (R-N1541-6, D-72): case 1 under forensic care throughout, its 2016 DBC under the
+    # Wlz (counting starts on 2017-01-01: 156 days), its days from 2017-06-01 under forensic care (the Zvw part
+    # ends at day 365), and a 20-day forensic DBC in January 2017 (20 gap days: day 366 = 2017-06-21)
+    ("n1541_case7_forensisch", None, 0),
+    ("n1541_case8_eerst_wlz", None, 0),
+    ("n1541_case9_daarna_forensisch", None, 0),
+    ("n1541_case10_forensisch_tussendoor", date(2017, 6, 21), 5),
 ])
 def test_n1541_truth_matches_brief_examples(scenario, cutoff, unlawful_days):
-    case = next(c for c in n1541.brief_cases() if c.scenario == scenario)
+    case = next(c for c in n1541.brief_cases() + n1541.financing_cases() if c.scenario == scenario)
     assert _cutoff(case) == (cutoff, unlawful_days)
 
 

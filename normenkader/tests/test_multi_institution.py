@@ -148,3 +148,67 @@ def test_a_reference_is_not_satisfied_by_another_institutions_row(combined, tmp_
     proc = run_dbt(["test", "--select", "stg_msz__factuur,test_name:nk_relationship"], db,
                    project_dir=combined.parent / "project")
     assert f"Got {orphans} results" in proc.stdout, proc.stdout[-2000:]
+
+
+BAD = "instelling_met_fouten"
+
+
+@pytest.fixture(scope="module")
+def with_a_bad_institution(warehouse, tmp_path_factory) -> tuple[Path, dict]:
+    """The session warehouse's institutions beside a third that delivers both sectors in one folder, with a stay
+    deelprestatie registered twice (the last stay of N1541 case 1, past the limit), a Zvw DBC of a clean client
+    billed to an unknown UZOVI code, and a patient line the reader cannot parse (issue 26 item 8: either made `dbt build` skip the norms of every institution)."""
+    tmp = tmp_path_factory.mktemp("isolation")
+    root = tmp / "deliveries"
+    for inst in TWINS:
+        shutil.copytree(warehouse.deliveries / inst, root / inst)
+    bad = root / BAD / "2025-03-01"
+    for inst in TWINS:
+        shutil.copytree(warehouse.deliveries / inst / "2025-03-01", bad, dirs_exist_ok=True)
+    stays = (bad / "ggz_verblijf.csv").read_text(encoding="utf-8").splitlines(keepends=True)
+    last = next(line for line in stays if '"DINJ0001-2"' in line and '"2017-06-01"' in line)
+    stays.append(last.replace('"VP', '"VPDUBBEL', 1))
+    (bad / "ggz_verblijf.csv").write_text("".join(stays), encoding="utf-8")
+    dbcs = (bad / "ggz_dbc.csv").read_text(encoding="utf-8").splitlines(keepends=True)
+    clean = next(i for i, line in enumerate(dbcs) if line.startswith('"D0') and '"zvw"' in line)
+    uzovi = dbcs[clean].split("|")[3]
+    dbcs[clean] = dbcs[clean].replace(f"|{uzovi}|", '|"0000"|', 1)  # a Zvw DBC billed to no known insurer
+    (bad / "ggz_dbc.csv").write_text("".join(dbcs), encoding="utf-8")
+    patients = (bad / "patient.csv").read_text(encoding="utf-8").splitlines(keepends=True)
+    patient_id = patients[9].split("|")[0].strip('"')
+    patients[9] = patients[9].rsplit("|", 1)[0] + "\n"  # a field short: rejected by the reader
+    (bad / "patient.csv").write_text("".join(patients), encoding="utf-8")
+    db = tmp / "isolation.duckdb"
+    load(root, db, echo=lambda *a: None)
+    proc = run_dbt([*NIGHTLY_BUILD], db, check=False)
+    return db, {"proc": proc, "patient_id": patient_id, "deelprestatie": last.split("|")[0].strip('"')}
+
+
+def test_one_institutions_bad_rows_leave_the_others_marts_as_they_were(with_a_bad_institution, warehouse):
+    db, bad = with_a_bad_institution
+    assert bad["proc"].returncode == 0, bad["proc"].stdout[-3000:]
+    assert "SKIP=0" in bad["proc"].stdout and "ERROR=0" in bad["proc"].stdout
+    # reported, as warnings: the double registration and the subtrajecten of the unreadable patient
+    assert "int_bmodel__ggz_verblijfsdag_een_verblijf_per_client_en_dag" in bad["proc"].stdout
+    assert "nk_relationship_int_bmodel__subtraject_patient_id" in bad["proc"].stdout
+    assert "WARN 1 int_bmodel__ggz_dbc_zvw_bij_bekende_zorgverzekeraar" in bad["proc"].stdout
+    roots = {str(db.parent / "deliveries"): "<root>", str(warehouse.deliveries): "<root>"}
+    with duckdb.connect(str(db), read_only=True) as con:
+        con.execute(f"attach '{warehouse.db}' as alone (read_only)")
+        tables = mart_tables(con)
+        for table, columns in tables.items():
+            for inst in TWINS:
+                assert institution_rows(con, table, columns, inst, roots) == institution_rows(
+                    con, f"alone.{table}", columns, inst, roots), f"{table}: {inst} changed beside {BAD}"
+        # the bad institution's stay limit: the twice-registered days count once, so its N1541 findings are the
+        # GGZ demo's (names mapped)
+        n1541 = tables["normen.fct_norm_n1541"]
+        got = institution_rows(con, "normen.fct_norm_n1541", n1541, BAD, roots, twin_of="ggz_demo")
+        assert got == institution_rows(con, "normen.fct_norm_n1541", n1541, "ggz_demo", roots, twin_of="ggz_demo")
+        assert sum(got.values()) > 0
+        days = con.execute("""select count(*), count(distinct datum) from intermediate.int_bmodel__ggz_verblijfsdag
+            where institution = ? and client_id = 'CINJ0001' and datum >= date '2017-06-01'""", [BAD]).fetchone()
+        orphans = con.execute("""select count(*) from intermediate.int_bmodel__subtraject
+            where institution = ? and patient_id = ?""", [BAD, bad["patient_id"]]).fetchone()[0]
+    assert days == (10, 5)  # both registrations are in the B-model, five days
+    assert orphans > 0  # the subtrajecten of the unreadable patient are kept and reported, not dropped

@@ -4,6 +4,10 @@ with dbcs as (
 
 clients as (
     select * from {{ ref('int_bmodel__client') }}
+),
+
+zorgverzekeraars as (
+    select * from {{ ref('ref_uzovi') }}
 )
 
 select
@@ -14,6 +18,9 @@ select
     c.bsn_pseudoniem,
     d.zorgtype,
     d.uzovi,
+    d.financiering,
+    -- a Zvw DBC is billed to an insurer of the UZOVI register; another code is warned on (D-72)
+    z.uzovi is not null as is_bekende_zorgverzekeraar,
     d.begindatum,
     d.einddatum,
     -- the regulation year of a DBC is the year it was opened (N1541 selection step 1, tariffs)
@@ -24,3 +31,4 @@ select
     d.status
 from dbcs as d
 left join clients as c on d._institution = c.institution and d.client_id = c.client_id
+left join zorgverzekeraars as z on d.uzovi = z.uzovi

@@ -6,19 +6,53 @@
 -- depends_on: {{ ref('base_ggz__verlof_checked') }}
 -- N1541 "DBC waarop 365 dagen verblijf overschreden wordt": one row per DBC with stay days past the limit.
 -- Incremental: only the clients whose DBCs, time registrations, stays or leave changed are judged again (D-62).
-with verblijfsdagen as (
+with alle_verblijfsdagen as (
     select v.* from {{ ref('int_bmodel__ggz_verblijfsdag') }} as v
     where {{ rebuild_keys_only({'institution': 'v.institution', 'client_id': 'v.client_id'}) }}
 ),
 
-verlofdagen as (
+alle_verlofdagen as (
     select v.* from {{ ref('int_bmodel__ggz_verlofdag') }} as v
     where {{ rebuild_keys_only({'institution': 'v.institution', 'client_id': 'v.client_id'}) }}
 ),
 
-dbcs as (
+alle_dbcs as (
     select d.* from {{ ref('int_bmodel__ggz_dbc') }} as d
     where {{ rebuild_keys_only({'institution': 'd.institution', 'client_id': 'd.client_id'}) }}
+),
+
+dbcs as (
+    -- only stay billed to the Zvw counts (R-N1541-6); the financing is the DBC's (D-72)
+    select * from alle_dbcs
+    where financiering = 'zvw'
+),
+
+verblijfsdagen as (
+    -- the Zvw stay days, each day of a client once: a second deelprestatie on a day is a double registration,
+    -- warned on in the B-model; the day is its first deelprestatie's (D-72)
+    select *
+    from (
+        select
+            v.*,
+            row_number() over (partition by v.institution, v.client_id, v.datum order by v.deelprestatie_id) as nr
+        from alle_verblijfsdagen as v
+        inner join dbcs as d on v.institution = d.institution and v.dbc_id = d.dbc_id
+    ) as genummerd
+    where nr = 1
+),
+
+verlofdagen as (
+    -- leave during care financed otherwise is part of that care, and does not count either
+    select v.*
+    from alle_verlofdagen as v
+    where not exists (
+        select 1 from alle_dbcs as d
+        where
+            d.financiering != 'zvw'
+            and v.institution = d.institution
+            and v.client_id = d.client_id
+            and v.datum between d.begindatum and coalesce(d.einddatum, v.datum)
+    )
 ),
 
 limieten as (
