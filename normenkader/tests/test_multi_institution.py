@@ -157,7 +157,8 @@ BAD = "instelling_met_fouten"
 def with_a_bad_institution(warehouse, tmp_path_factory) -> tuple[Path, dict]:
     """The session warehouse's institutions beside a third that delivers both sectors in one folder, with a stay
     deelprestatie registered twice (the last stay of N1541 case 1, past the limit), a Zvw DBC of a clean client
-    billed to an unknown UZOVI code, and a patient line the reader cannot parse (issue 26 item 8: either made `dbt build` skip the norms of every institution)."""
+    billed to an unknown UZOVI code, and a patient line the reader cannot parse (issue 26 item 8: the double stay
+    and the orphan each made `dbt build` skip the norms of every institution)."""
     tmp = tmp_path_factory.mktemp("isolation")
     root = tmp / "deliveries"
     for inst in TWINS:
