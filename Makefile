@@ -42,7 +42,8 @@ $(SPARK_STAMP): requirements-spark.lock
 
 spark-venv: $(SPARK_STAMP)
 
-## build: venv, demo deliveries, GX validation (stops on a contract break), load, dbt build on DuckDB
+## build: venv, demo deliveries, GX validation (stops on a contract break), load, dbt build on DuckDB, and the
+## privacy scan (no BSN, name or address outside the source layer)
 # --full-refresh reloads the seeds, so a seed whose columns changed (a new version of normenkader, a user's edit)
 # loads instead of failing on an existing database; the history models (full_refresh false) keep their rows (D-44)
 build: venv
@@ -50,6 +51,7 @@ build: venv
 	$(BIN)/normenkader validate --delivery $(DELIVERIES) --report-dir $(VALIDATION_DIR)
 	$(BIN)/normenkader load --root $(DELIVERIES) --db $(NORMENKADER_DB)
 	NORMENKADER_DB=$(NORMENKADER_DB) $(BIN)/dbt build --full-refresh --quiet
+	$(BIN)/normenkader privacy-scan --db $(NORMENKADER_DB)
 	@echo
 	@echo "Warehouse built: $(abspath $(NORMENKADER_DB))"
 	@echo "Try:  $(BIN)/python -c \"import duckdb; print(duckdb.connect('$(NORMENKADER_DB)', read_only=True).sql('select boekjaar, financier_type, count(*) as regels, sum(bedrag) as bedrag from intermediate.int_bmodel__factuurregel group by all order by all'))\""
@@ -96,6 +98,7 @@ test-warehouse: venv
 	$(BIN)/normenkader validate --delivery $(CI_DIR)/deliveries --report-dir $(CI_DIR)/validation
 	$(BIN)/normenkader load --root $(CI_DIR)/deliveries --db $(CI_DIR)/normenkader.duckdb
 	NORMENKADER_DB=$(CI_DIR)/normenkader.duckdb $(BIN)/dbt build
+	$(BIN)/normenkader privacy-scan --db $(CI_DIR)/normenkader.duckdb
 	NORMENKADER_DB=$(CI_DIR)/normenkader.duckdb $(BIN)/dbt docs generate --quiet
 
 pytest: venv

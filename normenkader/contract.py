@@ -6,6 +6,7 @@ generator, the renderers of docs/data-contract.md and the staging model YAML, an
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -35,6 +36,7 @@ class Column:
     max: object = None
     pii: bool = False
     references: str | None = None
+    free_text: str | None = None  # "mask": digit runs masked in staging (D-74)
 
 
 @dataclass(frozen=True)
@@ -107,6 +109,7 @@ def _column(raw: dict) -> Column:
         max=meta.get("max"),
         pii=bool(meta.get("pii", False)),
         references=meta.get("references"),
+        free_text=meta.get("free_text"),
     )
 
 
@@ -118,6 +121,13 @@ def contract_types(path: Path = PROJECT_PATH) -> dict[str, dict]:
     if set(types) != set(CONTRACT_TYPES):
         raise ValueError(f"{path}: vars.contract_types must define exactly {CONTRACT_TYPES}")
     return types
+
+
+def mask_digit_runs(text: str) -> str:
+    """A text with every run of nine or more digits masked, as staging masks free text and quarantine reasons
+    (var free_text_mask, D-74): what any report outside the source layer may show of a delivered value."""
+    mask = yaml.safe_load(PROJECT_PATH.read_text(encoding="utf-8"))["vars"]["free_text_mask"]
+    return re.sub(mask["pattern"], mask["replacement"], text)
 
 
 def read_as_type_sql(expr: str, ctype: str) -> str:

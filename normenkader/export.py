@@ -40,6 +40,9 @@ def export_massa(db_path: Path, out_dir: Path, echo=print) -> list[Path]:
                 sheet.append(header)
                 for row in cur.fetchall():
                     sheet.append([float(v) if hasattr(v, "as_tuple") else v for v in row])
+                    for cell in sheet[sheet.max_row]:
+                        if isinstance(cell.value, str):  # text stays text: "=1+2 Ziekenhuis" is no formula
+                            cell.data_type = "s"
                 sheet.freeze_panes = "A2"
                 for i, name in enumerate(header, start=1):
                     sheet.column_dimensions[get_column_letter(i)].width = max(12, len(name) + 2)

@@ -45,6 +45,7 @@ from normenkader.contract import LOAD_COLUMNS, Contract, Extract, load_contract
 from normenkader.sqltext import sql_literal
 
 PEILDATUM_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+INSTITUTION_RE = re.compile(r"^[^\W_][\w .()&'-]*$")  # no formula prefix (=, +, -, @) in an export
 MANIFEST = "levering.json"  # a change delivery's manifest (normenkader.generate.daily writes it)
 MUTATIE_COLUMN = "mutatie"
 MUTATIE_CODES = ("N", "W", "V")  # nieuw, gewijzigd, verwijderd
@@ -121,6 +122,14 @@ def peildatum_error(name: str, today: dt.date | None = None) -> str | None:
     return None
 
 
+def institution_error(name: str) -> str | None:
+    """Why a folder name cannot name an institution, or None."""
+    if INSTITUTION_RE.match(name):
+        return None
+    return ("an institution's folder name starts with a letter or digit and holds letters, digits, spaces and "
+            ". _ - ( ) & ' only (it names the institution in every mart and export)")
+
+
 def find_deliveries(root: Path, today: dt.date | None = None) -> list[Delivery]:
     """Every delivery under a root. Every folder of an institution must be a peildatum: a folder that is not (a typo,
     `2025-03-01_v2`, `20250315`, `2025-02-30`, a date after today) stops the load before anything is read. Root
@@ -130,6 +139,9 @@ def find_deliveries(root: Path, today: dt.date | None = None) -> list[Delivery]:
     today = today or dt.date.today()
     found, problems = [], []
     for inst in sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith(("_", "."))):
+        if error := institution_error(inst.name):
+            problems.append(f"{inst}: {error}")
+            continue
         for day in sorted(inst.iterdir()):
             if not day.is_dir():
                 problems.append(f"{day}: a file beside the delivery folders of {inst.name}; an institution's folder "
@@ -150,6 +162,8 @@ def delivery_folders(path: Path, today: dt.date | None = None) -> list[Delivery]
     if path.is_dir() and PEILDATUM_RE.match(path.name):
         if error := peildatum_error(path.name, today or dt.date.today()):
             raise DeliveryError(f"delivery not loaded:\n  {path}: {error}")
+        if error := institution_error(path.resolve().parent.name):
+            raise DeliveryError(f"delivery not loaded:\n  {path.parent}: {error}")
         return [read_delivery(path)]
     return find_deliveries(path, today)
 

@@ -4,6 +4,10 @@ Every text and integer column of every table and view outside `raw` (the source 
 - a BSN as delivered: any value equal to a BSN of the raw patient or client extracts;
 - a text value that looks like a BSN: nine digits that pass the elfproef, except in the columns the contract
   declares as nine-digit codes that are not personal (e.g. `zorgproduct`);
+- a BSN inside a text ("BSN 223535977 gebeld", "223 694 356", "bsn:…"): nine digits, single spaces or dots
+  between them allowed, not part of a longer number, that pass the elfproef, in the columns where people type
+  (the contract's free-text columns, which staging masks, D-74) and in the quarantine reasons, which show
+  delivered values (identifiers and hashes elsewhere hold nine-digit runs that pass the elfproef by chance);
 - a street address (a street name ending in straat, laan, weg, ... followed by a house number);
 - a person's name (a common Dutch first name followed by a capitalised surname, or a salutation and a name).
 Findings name schema, table, column, kind and the number of values; the values themselves are never printed.
@@ -42,6 +46,14 @@ class Finding:
         return f"{self.schema}.{self.table}.{self.column}: {self.values} value(s) that {self.kind}"
 
 
+EMBEDDED = r"(?:^|[^0-9])([0-9](?:[ .]?[0-9]){8})(?:[^0-9]|$)"
+
+
+def text_columns() -> set[str]:
+    """Columns where a BSN may sit inside a text: the contract's free-text columns and the quarantine reasons."""
+    return {c.name for e in load_contract().extracts for c in e.columns if c.free_text} | {"reason", "_errors"}
+
+
 def code_columns() -> set[str]:
     """Columns the contract declares as nine-digit codes that are not personal data."""
     return {c.name for e in load_contract().extracts for c in e.columns
@@ -55,8 +67,15 @@ def _elfproef(expr: str) -> str:
     return f"(regexp_full_match({expr}, '[0-9]{{9}}') and try_cast({expr} as bigint) > 0 and ({weighted}) % 11 = 0)"
 
 
+def _embedded_bsn(expr: str) -> str:
+    """SQL: the text holds nine digits (spaces or dots between them allowed) passing the elfproef."""
+    digits = "regexp_replace(x, '[ .]', '', 'g')"
+    return (f"len(list_filter(regexp_extract_all({expr}, {sql_literal(EMBEDDED)}, 1), "
+            f"lambda x: {_elfproef(digits)})) > 0")
+
+
 def scan(db_path: Path, exclude_schemas: tuple[str, ...] = SOURCE_SCHEMAS) -> list[Finding]:
-    codes = code_columns()
+    codes, texts = code_columns(), text_columns()
     findings = []
     with duckdb.connect(str(db_path), read_only=True) as con:
         pii_sources = [(e.name, c.name) for e in load_contract().extracts for c in e.columns if c.pii]
@@ -85,6 +104,8 @@ def scan(db_path: Path, exclude_schemas: tuple[str, ...] = SOURCE_SCHEMAS) -> li
                               ("look like a person's name", f"regexp_matches({v}, {sql_literal(NAME)})")]
                     if column not in codes:
                         checks.append(("pass the BSN elfproef", _elfproef(v)))
+                    if column in texts:
+                        checks.append(("hold a BSN in their text", _embedded_bsn(v)))
                 for kind, cond in checks:
                     parts.append(f"count(*) filter (where {cond})")
                     kinds.append((column, kind))

@@ -292,10 +292,14 @@ def contract_markdown(contract: Contract) -> str:
         "",
         "- A file that is missing, empty, not UTF-8 in its header, split by another delimiter, or whose header lacks,",
         "  adds or reorders columns: the load stops before anything is written, naming the file and the column.",
-        "- A line the CSV reader cannot parse (too few or too many fields, an unterminated quote, invalid UTF-8):",
-        "  quarantined at load (`raw.load_rejects`, stage `load`).",
+        "- A delivery is loaded whole or not at all: a file refused for its shape, a quoted field with a line break",
+        "  (named with its line) or line endings of a carriage return alone leave the warehouse as it was.",
+        "- A line the CSV reader cannot parse (too few or too many fields, an unterminated quote, invalid UTF-8) and",
+        "  a blank line: quarantined at load (`raw.load_rejects`, stage `load`).",
         "- A row with a value that cannot be read as its type, a missing required value, a code outside the list, a",
-        "  pattern or range break, or a duplicate key: quarantined in staging (stage `contract`).",
+        "  pattern or range break, a duplicate key, or a change code impossible against the state before it (`N`",
+        "  for a key that exists, `W` or `V` for one that does not): quarantined in staging (stage `contract`).",
+        "- A reference to a row that is not there (an orphan) is reported by a warning test and kept (D-73).",
         "- `kwaliteit.fct_quarantine_rows` lists every quarantined row with file, line, column and reason;",
         "  `kwaliteit.rpt_delivery_rowcounts` proves per file that rows = accepted + quarantined.",
         "",
@@ -320,6 +324,8 @@ def contract_markdown(contract: Contract) -> str:
                     checks.append(f"refers to `{c.references}`")
                 if c.pii:
                     checks.append("personal identifier: pseudonymised")
+                if c.free_text == "mask":
+                    checks.append("free text: runs of nine or more digits masked")
                 out.append(f"| `{c.name}` | {c.type} | {'no' if c.nullable else 'yes'} | {'; '.join(checks)} | "
                            f"{c.description} |")
             out.append("")

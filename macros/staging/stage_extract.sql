@@ -16,7 +16,8 @@
                      and when it was applied (`_applied_at`, the stamp a night's tests scope by, D-61).
 
   Checks per column: missing value where not nullable, cannot be read as its type, not in the code list,
-  pattern, min / max; per row: a duplicate natural key within the delivery (the first line wins).
+  pattern, min / max; per row: a duplicate natural key within the delivery (the first line wins). A free-text
+  column (meta free_text: mask) has every run of nine or more digits masked (D-74).
 -#}
 
 {% macro contract_extract(source_name, table_name) -%}
@@ -127,7 +128,11 @@ typed as (
     select
         t.*
         {%- for name, col in node.columns.items() %},
+        {%- if contract_meta(col).get('free_text') == 'mask' %}
+        {{ nk_mask_digit_runs('t.' ~ nk_quote(name)) }} as {{ nk_quote(name ~ '__typed') }}
+        {%- else %}
         {{ nk_try_cast('t.' ~ nk_quote(name), col.data_type) }} as {{ nk_quote(name ~ '__typed') }}
+        {%- endif %}
         {%- endfor %},
         row_number() over (
             partition by t._delivery_id{% for k in key %}, t.{{ nk_quote(k) }}{% endfor %} order by t._line
@@ -187,6 +192,10 @@ select
     {%- for name, col in node.columns.items() %},
     {%- if contract_meta(col).get('pii') %}
     {{ pseudonymise(nk_quote(name)) }} as {{ nk_quote(staged_name(name, col)) }}
+    {%- elif col.data_type == 'text' and not contract_meta(col).get('free_text') %}
+    -- a quarantined row keeps its text with the digit runs masked: a BSN typed into a code stays in raw (D-74)
+    case when _errors = '' then {{ nk_quote(name ~ '__typed') }} else {{ nk_mask_digit_runs(nk_quote(name ~ '__typed')) }} end
+        as {{ nk_quote(name) }}
     {%- else %}
     {{ nk_quote(name ~ '__typed') }} as {{ nk_quote(name) }}
     {%- endif %}
@@ -345,7 +354,8 @@ where
     {%- set meta = contract_meta(col) -%}
     {%- set raw = nk_quote(name) -%}
     {%- set typed = nk_quote(name ~ '__typed') -%}
-    {%- set shown = "'<pii>'" if meta.get('pii') else "'\"' || " ~ raw ~ " || '\"'" -%}
+    {#- a delivered value is shown with its digit runs masked: a BSN typed into a code never reaches a reason -#}
+    {%- set shown = "'<pii>'" if meta.get('pii') else "'\"' || " ~ nk_mask_digit_runs(raw) ~ " || '\"'" -%}
     case
         {%- if not meta.get('nullable', false) %}
         when {{ raw }} is null then '{{ name }}: missing value'

@@ -62,6 +62,27 @@
     ({{ expr }} rlike '{{ anchored | replace("\\", "\\\\") }}')
 {%- endmacro %}
 
+{#- Every match of a regular expression in a text replaced (DuckDB and PostgreSQL need the flag 'g'; Spark's
+    regexp_replace replaces every match, and reads a backslash in its literal as an escape). -#}
+{% macro nk_regex_replace_all(expr, pattern, replacement) -%}
+    {{ return(adapter.dispatch('nk_regex_replace_all', 'normenkader')(expr, pattern, replacement)) }}
+{%- endmacro %}
+
+{% macro default__nk_regex_replace_all(expr, pattern, replacement) -%}
+    regexp_replace({{ expr }}, '{{ pattern }}', '{{ replacement }}', 'g')
+{%- endmacro %}
+
+{% macro spark__nk_regex_replace_all(expr, pattern, replacement) -%}
+    regexp_replace({{ expr }}, '{{ pattern | replace("\\", "\\\\") }}', '{{ replacement }}')
+{%- endmacro %}
+
+{#- A text with every run of nine or more digits masked (var free_text_mask, D-74): what a free-text column holds
+    from staging on, and what a quarantine reason shows of a delivered value. -#}
+{% macro nk_mask_digit_runs(expr) -%}
+    {%- set mask = var('free_text_mask') -%}
+    {{ nk_regex_replace_all(expr, mask['pattern'], mask['replacement']) }}
+{%- endmacro %}
+
 {# Hex SHA-256 of a text. #}
 {% macro nk_sha256(expr) -%}
     {{ return(adapter.dispatch('nk_sha256', 'normenkader')(expr)) }}

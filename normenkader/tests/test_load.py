@@ -209,3 +209,9 @@ def test_the_manifest_of_a_full_delivery(delivery, tmp_path, manifest, message):
     else:
         with pytest.raises(DeliveryError, match=re.escape(message)):
             _load(delivery, tmp_path)
+
+
+def test_an_institution_folder_that_would_be_a_formula_is_named(delivery, tmp_path):
+    shutil.move(delivery / HOSPITAL, delivery / "=1+2 Ziekenhuis")
+    with pytest.raises(DeliveryError, match=r"=1\+2 Ziekenhuis: an institution's folder name starts with a letter"):
+        _load(delivery, tmp_path)

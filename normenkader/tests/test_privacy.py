@@ -37,3 +37,18 @@ def test_the_scan_finds_planted_personal_data(tmp_path):
         ("t", "omschrijving", "look like a person's name"): 2,
         ("t", "nummer", "is a delivered BSN"): 1,
     }
+
+
+def test_a_bsn_inside_a_text_is_found_where_people_type(tmp_path):
+    db = tmp_path / "embedded.duckdb"
+    bsn = valid_bsn(22353597)
+    with duckdb.connect(str(db)) as con:
+        con.execute("create schema raw; create schema marts")
+        con.execute("create table marts.t (diagnose varchar, naam varchar, reason varchar, subtraject_id varchar)")
+        con.execute("insert into marts.t values (?, ?, ?, ?), ('1234', 'Zilveren Kruis', 'ok', ?)", [
+            f"BSN {bsn} gebeld", f"bsn:{bsn[:3]} {bsn[3:6]} {bsn[6:]}",
+            f'beroep: "(cl. {bsn[:3]}.{bsn[3:6]}.{bsn[6:]})"', "FRCD000002069", "S" + bsn])
+    got = {(f.column, f.kind): f.values for f in scan(db)}
+    # an identifier that holds a nine-digit run passing the elfproef by chance is not a finding
+    assert got == {("diagnose", "hold a BSN in their text"): 1, ("naam", "hold a BSN in their text"): 1,
+                   ("reason", "hold a BSN in their text"): 1}
