@@ -344,8 +344,8 @@ def rendered_files(contract: Contract) -> dict[Path, str]:
         files[folder / "base" / f"{checked_model(e)}.sql"] = (
             HEADER_SQL + f"{{{{ check_extract('{e.source}', '{e.name}') }}}}\n")
         files[folder / "base" / f"{current_model(e)}.sql"] = (
-            HEADER_SQL + f"{{{{ current_extract('{e.source}', '{e.name}', '{checked_model(e)}', "
-            f"'{mutatie_errors_model(e)}') }}}}\n")
+            HEADER_SQL + f"{{{{ current_extract(\n    '{e.source}', '{e.name}', '{checked_model(e)}', "
+            f"'{mutatie_errors_model(e)}'\n) }}}}\n")
         files[folder / "base" / f"{mutatie_errors_model(e)}.sql"] = (
             HEADER_SQL + f"{{{{ mutatie_errors('{e.source}', '{e.name}', '{checked_model(e)}') }}}}\n")
         files[folder / f"{e.staging_model}.sql"] = (
