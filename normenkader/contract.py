@@ -130,6 +130,19 @@ def mask_digit_runs(text: str) -> str:
     return re.sub(mask["pattern"], mask["replacement"], text)
 
 
+EMBEDDED_NINE_DIGITS = re.compile(r"(?<![0-9])[0-9](?:[ .]?[0-9]){8}(?![0-9])")
+
+
+def mask_bsns(text: str) -> str:
+    """A text with every nine digits (single spaces or dots between them allowed) that pass the BSN elfproef masked:
+    what a report shows of a delivered value (D-74). Identifiers such as F000000002 keep their digits."""
+    def mask(m: re.Match) -> str:
+        digits = [int(x) for x in re.sub(r"[ .]", "", m.group(0))]
+        weighted = sum(w * d for w, d in zip((9, 8, 7, 6, 5, 4, 3, 2, -1), digits, strict=True))
+        return "*********" if weighted % 11 == 0 and any(digits) else m.group(0)
+    return EMBEDDED_NINE_DIGITS.sub(mask, text)
+
+
 def read_as_type_sql(expr: str, ctype: str) -> str:
     """DuckDB SQL reading the text `expr` as a contract type, NULL when it is not one: macro nk_try_cast's reading,
     so a value the validation accepts is one staging accepts on every engine."""

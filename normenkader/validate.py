@@ -33,7 +33,7 @@ from pathlib import Path
 
 import duckdb
 
-from normenkader.contract import Contract, Extract, load_contract, mask_digit_runs, read_as_type_sql
+from normenkader.contract import Contract, Extract, load_contract, mask_bsns, read_as_type_sql
 from normenkader.load import (
     MUTATIE_CODES,
     MUTATIE_COLUMN,
@@ -368,8 +368,9 @@ def _example(con, e: Extract, d: Delivery, line: int, column: str) -> str:
         return f"line {line}: <pii>"
     values = con.execute(f"select {', '.join(sql_identifier(c.name) for c in cols)} from raw.{sql_identifier(e.name)} "
                          "where _delivery_id = ? and _line = ?", [d.delivery_id, line]).fetchone()
-    # digit runs masked, as in staging's reasons: a BSN typed into any column never reaches a report (D-74)
-    return f"line {line}: " + ", ".join(json.dumps(v if v is None else mask_digit_runs(v), ensure_ascii=False)
+    # a BSN typed into any column never reaches a report (D-74); in Python the elfproef decides, so identifiers
+    # keep their digits
+    return f"line {line}: " + ", ".join(json.dumps(v if v is None else mask_bsns(v), ensure_ascii=False)
                                         for v in (values or ()))
 
 

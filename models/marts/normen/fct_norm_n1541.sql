@@ -29,12 +29,15 @@ dbcs as (
 
 verblijfsdagen as (
     -- the Zvw stay days, each day of a client once: a second deelprestatie on a day is a double registration,
-    -- warned on in the B-model; the day is its first deelprestatie's (D-72)
+    -- warned on in the B-model; the day is the deelprestatie's on a DBC of the client's own, else the first (D-72)
     select *
     from (
         select
             v.*,
-            row_number() over (partition by v.institution, v.client_id, v.datum order by v.deelprestatie_id) as nr
+            row_number() over (
+                partition by v.institution, v.client_id, v.datum
+                order by case when d.client_id = v.client_id then 0 else 1 end, v.deelprestatie_id
+            ) as nr
         from alle_verblijfsdagen as v
         inner join dbcs as d on v.institution = d.institution and v.dbc_id = d.dbc_id
     ) as genummerd
