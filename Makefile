@@ -44,13 +44,13 @@ spark-venv: $(SPARK_STAMP)
 
 ## build: venv, demo deliveries, GX validation (stops on a contract break), load, dbt build on DuckDB, and the
 ## privacy scan (no BSN, name or address outside the source layer)
-# --full-refresh reloads the seeds, so a seed whose columns changed (a new version of normenkader, a user's edit)
-# loads instead of failing on an existing database; the history models (full_refresh false) keep their rows (D-44)
+# a plain build: a table kept between builds whose seeds, models, macros or vars changed (a new version of
+# normenkader, a user's edit of a seed) is built in full by itself (D-76); the history models keep their rows (D-44)
 build: venv
 	$(BIN)/normenkader generate --scale $(SCALE) --seed $(SEED) --out $(DELIVERIES)
 	$(BIN)/normenkader validate --delivery $(DELIVERIES) --report-dir $(VALIDATION_DIR)
 	$(BIN)/normenkader load --root $(DELIVERIES) --db $(NORMENKADER_DB)
-	NORMENKADER_DB=$(NORMENKADER_DB) $(BIN)/dbt build --full-refresh --quiet
+	NORMENKADER_DB=$(NORMENKADER_DB) $(BIN)/dbt build --quiet
 	$(BIN)/normenkader privacy-scan --db $(NORMENKADER_DB)
 	@echo
 	@echo "Warehouse built: $(abspath $(NORMENKADER_DB))"

@@ -15,6 +15,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from normenkader import PROJECT_ROOT
 from normenkader.contract import load_contract
 from normenkader.generate.daily import daily_peildatums, generate_daily
 from normenkader.load import DeliveryError, load
@@ -891,3 +892,36 @@ def test_impossible_change_codes_are_quarantined_and_leave_the_state(warehouse, 
     assert counts == [(PEILDATUM, len(lines), len(lines), 0), (day1, 6, 3, 3), (day2, 4, 3, 1)]
     assert state == expected_state
     assert (tombstones, total) == (1, len(lines) + 1)  # only the line deleted on day 1 and not back
+
+
+def test_an_edited_seed_counts_on_the_next_night_without_a_full_refresh(warehouse, tmp_path):
+    """Issue 27 item 3 (D-76): a controller corrects an afspraak in a beheertabel and the stay limit of a reference
+    seed is edited between two nights. The plain nightly build rebuilds in full what reads the edited seeds (and says
+    so), and its marts and incremental tables equal those of a --full-refresh build of the same edit."""
+    project = tmp_path / "project"
+    project.mkdir()
+    for name in ("dbt_project.yml", "models", "macros", "seeds", "tests", "analyses", "profiles"):
+        src = PROJECT_ROOT / name
+        (shutil.copytree if src.is_dir() else shutil.copy)(src, project / name)
+    afspraak = project / "seeds" / "beheer" / "beheer_var_afspraak.csv"
+    afspraak.write_text(afspraak.read_text().replace("ggz_demo,3311,2024,P1,60000", "ggz_demo,3311,2024,P1,61000"))
+    limits = project / "seeds" / "regulation" / "regulation_verblijf_limits.csv"
+    limits.write_text(limits.read_text().replace(",1095,30,", ",1000,30,"))
+    night, full = tmp_path / "night.duckdb", tmp_path / "full.duckdb"
+    shutil.copyfile(warehouse.db, night)
+    shutil.copyfile(warehouse.db, full)
+    proc = run_dbt([*NIGHTLY_BUILD], night, project_dir=project)
+    run_dbt([*NIGHTLY_BUILD, "--full-refresh", "--quiet"], full, project_dir=project)
+    said = {line.split(" changed: ")[0].split()[-1]: line for line in proc.stdout.splitlines() if " changed: " in line}
+    assert set(said) == {"beheer_var_afspraak", "regulation_verblijf_limits"}, said
+    assert "fct_norm_n1541" in said["regulation_verblijf_limits"]
+    assert mart_differences(night, full) == {}
+    # the edits show: a stay of more than 1,000 days from 2018 on is unlawful now, and the afspraak is the new one
+    query = "select count(*), sum(onrechtmatige_verblijfsdagen) from normen.fct_norm_n1541"
+    with duckdb.connect(str(night), read_only=True) as con:
+        findings = con.execute(query).fetchone()
+        afspraak = con.execute("""select distinct afspraak from var.rpt_var_parameters
+            where institution = 'ggz_demo' and uzovi = '3311' and jaar = 2024 and parameter = 'P1'""").fetchall()
+    before = warehouse.query(query)[0]
+    assert findings[0] >= before[0] and findings[1] > before[1]
+    assert afspraak == [(Decimal("61000"),)]

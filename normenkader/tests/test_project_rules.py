@@ -123,3 +123,15 @@ def test_every_mart_a_bi_tool_reads_has_an_enforced_contract(manifest):
     unenforced = sorted(m for m, n in marts.items() if not n["config"]["contract"]["enforced"])
     untyped = sorted(f"{m}.{c}" for m, n in marts.items() for c, v in n["columns"].items() if not v.get("data_type"))
     assert unenforced == [] and untyped == []
+
+
+def test_every_var_that_shapes_rows_is_in_the_fingerprint():
+    """D-76: a table kept between builds is rebuilt when a var it could read changed; the macro lists the vars, and
+    a var added to dbt_project.yml without it would go unnoticed by the nights after an edit."""
+    import re
+
+    listed = set(re.findall(r"'(\w+)'", re.search(
+        r"macro nk_fingerprint_vars\(\).*?endmacro", (PROJECT_ROOT / "macros" / "utils" / "fingerprint.sql")
+        .read_text(), re.S).group(0)))
+    declared = set(yaml.safe_load((PROJECT_ROOT / "dbt_project.yml").read_text())["vars"])
+    assert listed == declared - {"peildatum"}
