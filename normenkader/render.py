@@ -220,18 +220,23 @@ def rowcounts_sql(contract: Contract) -> str:
     )
 
 
-def changes_sql(contract: Contract) -> str:
-    """stg_delivery__wijzigingen: every key of every extract's current state with when its version was applied (a
-    deletion included), so incremental models downstream can find what changed since they were built (D-58)."""
+def changes_sql(contract: Contract, sector: str) -> str:
+    """stg_delivery__wijzigingen_<sector>: every key of every extract of one sector's current state with when its
+    version was applied (a deletion included), so the sector's dirty set finds what changed since it was built
+    (D-58, D-77). A sector's feed reads only that sector's extracts."""
     parts = []
-    for e in contract.extracts:
+    for e in contract.for_sector(sector):
         key = "\n    || '|' || ".join(f"cast({k} as {{{{ dbt.type_string() }}}})" for k in e.key)
         parts.append(_select(["_institution as institution", f"'{e.name}' as extract_name", f"{key} as sleutel",
                               "_is_deleted as is_deleted", "_applied_at as applied_at"], indent=0)
                      + f"\nfrom {{{{ ref('{current_model(e)}') }}}}")
-    return (HEADER_SQL + "-- per extract and institution every key of the current state and when its latest version "
-            "(or its deletion)\n-- was applied; a model built at T finds what changed since in applied_at > T\n"
-            + "\nunion all\n".join(parts) + "\n")
+    return (HEADER_SQL + f"-- per extract of sector {sector} and institution every key of the current state and when "
+            "its latest version\n-- (or its deletion) was applied; a model built at T finds what changed since in "
+            "applied_at > T\n" + "\nunion all\n".join(parts) + "\n")
+
+
+def change_feed(sector: str) -> str:
+    return f"stg_delivery__wijzigingen_{sector}"
 
 
 def _type_rows() -> list[str]:
@@ -355,7 +360,8 @@ def rendered_files(contract: Contract) -> dict[Path, str]:
     kwaliteit = PROJECT_ROOT / "models" / "marts" / "kwaliteit"
     files[kwaliteit / "fct_quarantine_rows.sql"] = quarantine_sql(contract)
     files[kwaliteit / "rpt_delivery_rowcounts.sql"] = rowcounts_sql(contract)
-    files[staging / "delivery" / "stg_delivery__wijzigingen.sql"] = changes_sql(contract)
+    for sector in contract.sectors:
+        files[staging / "delivery" / f"{change_feed(sector)}.sql"] = changes_sql(contract, sector)
     files[PROJECT_ROOT / "docs" / "data-contract.md"] = contract_markdown(contract)
     return files
 

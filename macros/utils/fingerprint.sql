@@ -14,16 +14,9 @@
   Spark rebuilds these tables whole every build (D-57), so nothing is recorded there.
 -#}
 
+{#- Nothing to record where every table is rebuilt whole each build (Spark). -#}
 {% macro nk_fingerprint_enabled() -%}
-    {{ return(adapter.dispatch('nk_fingerprint_enabled', 'normenkader')()) }}
-{%- endmacro %}
-
-{% macro default__nk_fingerprint_enabled() -%}
-    {{ return(true) }}
-{%- endmacro %}
-
-{% macro spark__nk_fingerprint_enabled() -%}
-    {{ return(false) }}
+    {{ return(not nk_rebuilds_whole()) }}
 {%- endmacro %}
 
 {#- The vars whose value shapes a table's rows; test_project_rules.py checks that every var of dbt_project.yml but
@@ -114,8 +107,9 @@
     for every node of a run, so it holds them (asked from two threads at once, both compute the same values). -#}
 {% macro nk_fingerprint_cache() -%}
     {%- if 'nk_fingerprint_cache' not in graph -%}
-        {%- do graph.update({'nk_fingerprint_cache': {'macros': nk_macros_checksum(),
-                                                      'recorded': nk_recorded_fingerprints(), 'current': {}}}) -%}
+        {#- setdefault: a second thread that computed it too keeps the first one's, never replaces it -#}
+        {%- do graph.setdefault('nk_fingerprint_cache', {'macros': nk_macros_checksum(),
+                                                         'recorded': nk_recorded_fingerprints(), 'current': {}}) -%}
     {%- endif -%}
     {{ return(graph['nk_fingerprint_cache']) }}
 {%- endmacro %}
@@ -124,7 +118,7 @@
 {% macro nk_changes_of(unique_id) -%}
     {%- set cache = nk_fingerprint_cache() -%}
     {%- if unique_id not in cache['current'] -%}
-        {%- do cache['current'].update({unique_id: nk_fingerprint(unique_id, cache['macros'])}) -%}
+        {%- do cache['current'].setdefault(unique_id, nk_fingerprint(unique_id, cache['macros'])) -%}
     {%- endif -%}
     {{ return(nk_changed_components(cache['current'][unique_id], cache['recorded'].get(unique_id, {}))) }}
 {%- endmacro %}
@@ -162,10 +156,18 @@
                 {%- do per_component.setdefault(component, []).append(node.name) -%}
             {%- endfor -%}
         {%- endfor -%}
+        {#- the seeds first (a user's edits), then the rest; at most 10 lines and 5 names a line -#}
+        {%- set ordered = [] -%}
         {%- for component, tables in per_component | dictsort -%}
-            {% do log(component | replace(':', ' ', 1) ~ ' changed: ' ~ tables | length ~ ' tables rebuilt in full ('
-                      ~ tables | sort | join(', ') ~ ')', info=true) %}
+            {%- do ordered.append((0 if component.startswith('seed:') else 1, component, tables | sort)) -%}
         {%- endfor -%}
+        {%- for _, component, tables in (ordered | sort)[:10] -%}
+            {% do log(component | replace(':', ' ', 1) ~ ' changed: ' ~ tables | length ~ ' tables rebuilt in full ('
+                      ~ tables[:5] | join(', ') ~ (', ...' if tables | length > 5 else '') ~ ')', info=true) %}
+        {%- endfor -%}
+        {%- if ordered | length > 10 -%}
+            {% do log('and ' ~ (ordered | length - 10) ~ ' more changed components', info=true) %}
+        {%- endif -%}
     {%- endif -%}
     {%- endif -%}
 {%- endmacro %}
@@ -177,7 +179,7 @@
           and nk_changes_of(model.unique_id) -%}
     {%- set rel = nk_fingerprint_relation() -%}
     {%- set rows = [] -%}
-    {%- for component, checksum in nk_fingerprint_cache()['current'][model.unique_id].items() | sort -%}
+    {%- for component, checksum in nk_fingerprint(model.unique_id, nk_fingerprint_cache()['macros']).items() | sort -%}
         {%- do rows.append("('" ~ model.unique_id ~ "', '" ~ component ~ "', '" ~ checksum ~ "', "
                            ~ nk_utc_now() ~ ")") -%}
     {%- endfor -%}

@@ -3,7 +3,7 @@
 
   A model configures itself with `incremental_per_key(key, changes_macro)`: `key` its natural key (columns of the
   model), `changes_macro` the name of a macro `changes_macro(since)` that selects the keys to rebuild: those whose
-  own version, or a parent's, was applied after `since` (stg_delivery__wijzigingen), deletions included.
+  own version, or a parent's, was applied after `since` (the sector's change feed), deletions included.
   `since` is the latest `_built_at` of the model, i.e. the build that last wrote rows to it (NULL on an empty
   table: every key), as a literal (rebuild_keys_since). On an incremental build, in the model's transaction:
     1. pre-hook: the keys to rebuild are written to <model>__wijzigingen;
@@ -103,7 +103,7 @@
     select
         institution,
         sleutel as {{ name }}
-    from {{ ref('stg_delivery__wijzigingen') }}
+    from {{ nk_change_feed(extract_name) }}
     where extract_name = '{{ extract_name }}' and ({{ since }} is null or applied_at > {{ since }})
 {%- endmacro %}
 
@@ -134,7 +134,7 @@
             institution,
             extract_name,
             min(applied_at) as first_applied_at
-        from {{ ref('stg_delivery__wijzigingen') }}
+        from {{ nk_change_feed(names[0]) }}
         where extract_name in ({% for name in names %}'{{ name }}'{{ ', ' if not loop.last }}{% endfor %})
         group by institution, extract_name
     ) as c on i.institution = c.institution and e.extract_name = c.extract_name

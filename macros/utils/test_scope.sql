@@ -19,22 +19,15 @@
   nk_relationship reads the child rows written since, and the child rows whose parent may have gone since: a parent
   row can go without its child being written again. That needs the parent's removals, which only a parent holding
   the keys of an extract's current state has (`meta: {nk_key_extract: <extract>}`: the staging views, and B-model
-  tables with exactly their extract's keys): their key changes and deletions are in stg_delivery__wijzigingen.
+  tables with exactly their extract's keys): their key changes and deletions are in their sector's change feed.
   A relationship to any other parent reads every child row.
   Not scoped: tests on models without a stamp (rebuilt whole each night), and every test on an engine whose per-key
   models are rebuilt whole (Spark, nk_test_scoping_enabled).
 -#}
 
+{#- Nothing to scope where the tables are rebuilt whole each build (Spark). -#}
 {% macro nk_test_scoping_enabled() -%}
-    {{ return(adapter.dispatch('nk_test_scoping_enabled', 'normenkader')()) }}
-{%- endmacro %}
-
-{% macro default__nk_test_scoping_enabled() -%}
-    {{ return(true) }}
-{%- endmacro %}
-
-{% macro spark__nk_test_scoping_enabled() -%}
-    {{ return(false) }}
+    {{ return(not nk_rebuilds_whole()) }}
 {%- endmacro %}
 
 {% macro nk_test_watermark_relation() -%}
@@ -140,11 +133,19 @@
               and nk_extract_key(scope.parent_extract) | list == [field]) }}
 {%- endmacro %}
 
-{#- The change feed (stg_delivery__wijzigingen: every current key of every extract with when it was applied,
-    deletions included) as a relation, for the on-run-end hook as well as the tests (nk_relationship declares its
-    dependency on it with a depends_on comment, so a ref here would add nothing). -#}
-{% macro nk_change_feed() -%}
-    {%- set feed = graph.nodes['model.normenkader.stg_delivery__wijzigingen'] -%}
+{#- The sector of a contract extract (its source's meta), by the extract's name. -#}
+{% macro nk_sector_of(extract_name) -%}
+    {%- for node in graph.sources.values() if node.name == extract_name -%}
+        {{ return(node.source_meta.sector) }}
+    {%- endfor -%}
+    {{ exceptions.raise_compiler_error("no extract " ~ extract_name ~ " in the contract") }}
+{%- endmacro %}
+
+{#- The change feed of an extract's sector (stg_delivery__wijzigingen_<sector>: every current key of every extract
+    of the sector with when it was applied, deletions included) as a relation, for the on-run-end hook as well as the
+    tests and the dirty sets (each declares its dependency on the feed it reads; a ref here would add nothing). -#}
+{% macro nk_change_feed(extract_name) -%}
+    {%- set feed = graph.nodes['model.normenkader.stg_delivery__wijzigingen_' ~ nk_sector_of(extract_name)] -%}
     {{ return(api.Relation.create(database=feed.database, schema=feed.schema, identifier=feed.alias)) }}
 {%- endmacro %}
 
@@ -154,7 +155,7 @@
 select distinct
     w.institution,
     w.sleutel
-from {{ nk_change_feed() }} as w
+from {{ nk_change_feed(scope.parent_extract) }} as w
 where w.extract_name = '{{ scope.parent_extract }}' and w.applied_at > {{ nk_watermark(scope) }}
 {%- endmacro %}
 
@@ -162,7 +163,7 @@ where w.extract_name = '{{ scope.parent_extract }}' and w.applied_at > {{ nk_wat
     it no longer has leaves no tombstone) or has no keys at all": not an institution with a key applied before. -#}
 {% macro nk_parent_rebuilt_since(scope, institution) -%}
 ({{ institution }} is null or {{ institution }} not in (
-    select w.institution from {{ nk_change_feed() }} as w
+    select w.institution from {{ nk_change_feed(scope.parent_extract) }} as w
     where w.extract_name = '{{ scope.parent_extract }}' and w.institution is not null
     group by w.institution
     having min(w.applied_at) <= {{ nk_watermark(scope) }}
@@ -206,7 +207,7 @@ where w.extract_name = '{{ scope.parent_extract }}' and w.applied_at > {{ nk_wat
         (select max(m) from (
             select max({{ s.stamp }}) as m from {{ s.relation }}
             union all
-            select max(w.applied_at) as m from {{ nk_change_feed() }} as w
+            select max(w.applied_at) as m from {{ nk_change_feed(s.parent_extract) }} as w
             where w.extract_name = '{{ s.parent_extract }}'
         ) as stamps),
         {{ nk_utc_now() }}

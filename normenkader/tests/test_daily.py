@@ -474,11 +474,19 @@ def test_a_changed_parent_rebuilds_its_children_and_nothing_else(warehouse, tmp_
     assert got_lines == {r: f"{new_financier}/{financiers[new_financier]['uzovi']}" for r in inv_lines}
     assert inv_lines <= verdicts  # the verdicts follow the new insurer
     assert ozp_pseudonym == new_pseudonym  # through the activity alone: its subtraject's new patient
-    # exactly the children were rebuilt: the subtraject's activities; the invoice's lines and those billing the
-    # subtraject or its activities
-    assert rebuilt["int_bmodel__zorgactiviteit"] == sub_activities
-    assert rebuilt["int_bmodel__factuurregel"] == inv_lines | sub_lines
-    assert rebuilt["int_factuurregels_beoordeeld"] == inv_lines | sub_lines
+    # exactly the rows of the patients the change touches were rebuilt (D-77): the subtraject's patient before and
+    # after, the invoice's patient, and the patients of the invoices of the lines billing the subtraject or its
+    # activities; an activity belongs to its subtraject's patient, a line to its invoice's
+    invoice_patient = {f["factuur_id"]: f["patient_id"] for f in facturen}
+    dirty = {sub["patient_id"], new_patient, inv["patient_id"]} | {invoice_patient[r["factuur_id"]] for r in lines
+                                                                   if r["factuurregel_id"] in sub_lines}
+    patient_after = {s["subtraject_id"]: s["patient_id"] for s in subtrajecten} | {sub["subtraject_id"]: new_patient}
+    assert rebuilt["int_bmodel__zorgactiviteit"] == {a["zorgactiviteit_id"] for a in activities
+                                                     if patient_after[a["subtraject_id"]] in dirty} > sub_activities
+    dirty_lines = {r["factuurregel_id"] for r in lines if invoice_patient[r["factuur_id"]] in dirty}
+    assert rebuilt["int_bmodel__factuurregel"] == dirty_lines >= inv_lines | sub_lines
+    assert rebuilt["int_factuurregels_beoordeeld"] == dirty_lines
+    assert len(dirty_lines) < len(lines) / 10  # a handful of patients, not the hospital
 
 
 def test_an_invoice_moved_to_another_patient_moves_its_products_in_the_verrijkte_massa(warehouse, tmp_path):
@@ -583,8 +591,8 @@ def test_an_activity_or_subtraject_that_moves_is_judged_again_where_it_was_and_w
         return {r[0] for r in con.execute(f"""select distinct {key} from {table}
             where _built_at = (select max(_built_at) from {table})""").fetchall()}
 
-    billing = {r["subtraject_id"] for r in _rows(full / "factuurregel.csv")
-               if r["zorgactiviteit_id"] == operatie and r["subtraject_id"]}
+    lines_of_activity = [r for r in _rows(full / "factuurregel.csv") if r["zorgactiviteit_id"] == operatie]
+    invoice_patient = {f["factuur_id"]: f["patient_id"] for f in _rows(full / "factuur.csv")}
     with duckdb.connect(str(db), read_only=True) as con:
         got = {r[0]: r[1:] for r in con.execute("""select subtraject_id, aantal_vervolgsubtrajecten, financiele_impact
             from normen.fct_norm_n0127""").fetchall()}
@@ -594,9 +602,14 @@ def test_an_activity_or_subtraject_that_moves_is_judged_again_where_it_was_and_w
             "select distinct patient_id from intermediate.int_normen__subtraject_sluitregel").fetchall()}
     assert a in got and b not in got
     assert got[finding] == (0, 0)
-    # rebuilt: the subtrajecten the activity named before and after (and the lines billing it), the follow-up;
-    # judged again: their patients before and after (a patient left without rows under the rule shows no stamp)
-    assert kenmerken == {a, b, vervolg["subtraject_id"]} | billing
+    # rebuilt per patient (D-77): every subtraject of the patients of the subtrajecten the activity named before and
+    # after, of the invoices of the lines billing it, and of the follow-up before and after; judged again: those
+    # patients (a patient left without rows under the rule shows no stamp)
+    dirty = ({subtrajecten[x]["patient_id"] for x in (a, b, vervolg["subtraject_id"])} | {elders}
+             | {invoice_patient[r["factuur_id"]] for r in lines_of_activity}
+             | {subtrajecten[r["subtraject_id"]]["patient_id"] for r in lines_of_activity if r["subtraject_id"]})
+    patient_after = {x: v["patient_id"] for x, v in subtrajecten.items()} | {vervolg["subtraject_id"]: elders}
+    assert kenmerken == {x for x, p in patient_after.items() if p in dirty} >= {a, b, vervolg["subtraject_id"]}
     judged = {subtrajecten[x]["patient_id"] for x in (a, b, finding)} | {elders}
     assert {subtrajecten[a]["patient_id"], subtrajecten[finding]["patient_id"]} <= judged & present <= patients
 

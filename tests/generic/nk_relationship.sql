@@ -7,7 +7,7 @@
   looked up by those children's keys first, so the anti-join hashes a few parents instead of the whole parent.
 -#}
 {% test nk_relationship(model, column_name, to, field, institution='institution', to_institution=none) %}
--- depends_on: {{ ref('stg_delivery__wijzigingen') }} (the change feed a scoped test reads: built before it)
+-- depends_on: {{ ref('stg_delivery__wijzigingen_msz') }} {{ ref('stg_delivery__wijzigingen_ggz') }} (the change feeds a scoped test reads: built before it)
 {%- set scope = nk_current_test_scope() -%}
 {%- set scoped = nk_parent_changes_known(scope, field) -%}
 {%- set parent_institution = to_institution or institution %}

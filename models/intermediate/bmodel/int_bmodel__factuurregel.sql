@@ -1,10 +1,6 @@
-{{ incremental_per_key(['institution', 'factuurregel_id'], 'factuurregel_wijzigingen') }}
--- depends_on: {{ ref('stg_delivery__wijzigingen') }}
--- incremental: only the lines whose own row, invoice, financier, subtraject, activity or book years changed are
--- rebuilt (D-58)
+{{ per_patient() }}
 with regels as (
-    select s.* from {{ ref('stg_msz__factuurregel') }} as s
-    where {{ rebuild_keys_only({'institution': 's._institution', 'factuurregel_id': 's.factuurregel_id'}) }}
+    select * from {{ ref('stg_msz__factuurregel') }}
 ),
 
 facturen as (
@@ -66,8 +62,7 @@ select
     case
         when r.zorgactiviteit_id is not null then cast(extract(year from a.datum) as bigint)
         else s.jaarlaag
-    end as jaarlaag,
-    {{ rebuild_keys_built_at() }} as _built_at
+    end as jaarlaag
 from regels as r
 left join facturen as f on r._institution = f._institution and r.factuur_id = f.factuur_id
 left join financiers as fin on f._institution = fin.institution and f.financier_code = fin.financier_code

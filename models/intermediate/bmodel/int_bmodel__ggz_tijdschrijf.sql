@@ -1,5 +1,5 @@
 {{ incremental_per_key(['institution', 'tijdschrijf_id'], 'ggz_tijdschrijf_wijzigingen') }}
--- depends_on: {{ ref('stg_delivery__wijzigingen') }}
+-- depends_on: {{ ref('stg_delivery__wijzigingen_ggz') }}
 -- incremental: only the registrations changed themselves or through their DBC (its client) are rebuilt (D-64)
 with registraties as (
     select r.* from {{ ref('stg_ggz__tijdschrijf') }} as r

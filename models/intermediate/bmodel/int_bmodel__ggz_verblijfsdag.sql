@@ -1,5 +1,5 @@
 {{ incremental_per_key(['institution', 'deelprestatie_id'], 'ggz_verblijf_wijzigingen') }}
--- depends_on: {{ ref('stg_delivery__wijzigingen') }}
+-- depends_on: {{ ref('stg_delivery__wijzigingen_ggz') }}
 -- incremental: only the days of the stay deelprestaties changed or deleted are rebuilt (D-64)
 with deelprestaties as (
     select d.* from {{ ref('stg_ggz__verblijf') }} as d

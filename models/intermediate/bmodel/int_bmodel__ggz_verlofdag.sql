@@ -1,5 +1,5 @@
 {{ incremental_per_key(['institution', 'verlof_id'], 'ggz_verlof_wijzigingen') }}
--- depends_on: {{ ref('stg_delivery__wijzigingen') }}
+-- depends_on: {{ ref('stg_delivery__wijzigingen_ggz') }}
 -- incremental: only the days of the leave periods changed or deleted are rebuilt (D-64)
 with verlof as (
     select v.* from {{ ref('stg_ggz__verlof') }} as v

@@ -1,9 +1,6 @@
-{{ incremental_per_key(['institution', 'subtraject_id'], 'subtraject_wijzigingen') }}
--- depends_on: {{ ref('stg_delivery__wijzigingen') }}
--- incremental: only the subtrajecten whose own row or patient changed are rebuilt (D-58)
+{{ per_patient() }}
 with subtrajecten as (
-    select s.* from {{ ref('stg_msz__subtraject') }} as s
-    where {{ rebuild_keys_only({'institution': 's._institution', 'subtraject_id': 's.subtraject_id'}) }}
+    select * from {{ ref('stg_msz__subtraject') }}
 ),
 
 patients as (
@@ -30,7 +27,6 @@ select
     s.einddatum,
     s.status,
     -- the jaarlaag of a DBC is the year it was closed (R-OM-2)
-    case when s.status = 'gesloten' then cast(extract(year from s.einddatum) as bigint) end as jaarlaag,
-    {{ rebuild_keys_built_at() }} as _built_at
+    case when s.status = 'gesloten' then cast(extract(year from s.einddatum) as bigint) end as jaarlaag
 from subtrajecten as s
 left join patients as p on s._institution = p.institution and s.patient_id = p.patient_id

@@ -1,22 +1,15 @@
-{{ incremental_per_key(['institution', 'subtraject_id'], 'subtraject_kenmerken_wijzigingen') }}
--- depends_on: {{ ref('stg_delivery__wijzigingen') }}
--- depends_on: {{ ref('base_msz__zorgactiviteit_checked') }}
--- depends_on: {{ ref('base_msz__factuurregel_checked') }}
--- one row per subtraject: its care profile (from its activities) and whether and for how much it was invoiced;
--- incremental: only the subtrajecten whose own row, activities or lines changed are built again (D-62)
+{{ per_patient() }}
+-- one row per subtraject: its care profile (from its activities) and whether and for how much it was invoiced
 with subtrajecten as (
-    select s.* from {{ ref('int_bmodel__subtraject') }} as s
-    where {{ rebuild_keys_only({'institution': 's.institution', 'subtraject_id': 's.subtraject_id'}) }}
+    select * from {{ ref('int_bmodel__subtraject') }}
 ),
 
 activiteiten as (
-    select a.* from {{ ref('int_bmodel__zorgactiviteit') }} as a
-    where {{ rebuild_keys_only({'institution': 'a.institution', 'subtraject_id': 'a.subtraject_id'}) }}
+    select * from {{ ref('int_bmodel__zorgactiviteit') }}
 ),
 
 regels as (
-    select r.* from {{ ref('int_bmodel__factuurregel') }} as r
-    where {{ rebuild_keys_only({'institution': 'r.institution', 'subtraject_id': 'r.subtraject_id'}) }}
+    select * from {{ ref('int_bmodel__factuurregel') }}
 ),
 
 profiel as (
@@ -48,6 +41,7 @@ gefactureerd as (
 select
     s.institution,
     s.subtraject_id,
+    s.patient_id,
     coalesce(p.aantal_zorgactiviteiten, 0) as aantal_zorgactiviteiten,
     coalesce(p.heeft_verpleegdag, 0) = 1 as heeft_verpleegdag,
     coalesce(p.heeft_operatieve_zorgactiviteit, 0) = 1 as heeft_operatieve_zorgactiviteit,
@@ -57,8 +51,7 @@ select
     g.aantal_dbc_regels is not null as is_gefactureerd,
     coalesce(g.gefactureerd_bedrag, 0) as gefactureerd_bedrag,
     g.uzovi,
-    g.financier_code,
-    {{ rebuild_keys_built_at() }} as _built_at
+    g.financier_code
 from subtrajecten as s
 left join profiel as p on s.institution = p.institution and s.subtraject_id = p.subtraject_id
 left join gefactureerd as g on s.institution = g.institution and s.subtraject_id = g.subtraject_id

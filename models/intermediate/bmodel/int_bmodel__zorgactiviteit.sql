@@ -1,9 +1,6 @@
-{{ incremental_per_key(['institution', 'zorgactiviteit_id'], 'zorgactiviteit_wijzigingen') }}
--- depends_on: {{ ref('stg_delivery__wijzigingen') }}
--- incremental: only the activities whose own row, subtraject or patient changed are rebuilt (D-58)
+{{ per_patient() }}
 with activiteiten as (
-    select s.* from {{ ref('stg_msz__zorgactiviteit') }} as s
-    where {{ rebuild_keys_only({'institution': 's._institution', 'zorgactiviteit_id': 's.zorgactiviteit_id'}) }}
+    select * from {{ ref('stg_msz__zorgactiviteit') }}
 ),
 
 subtrajecten as (
@@ -38,8 +35,7 @@ select
     c.zorgactiviteit_code is not null as is_bekende_code,
     coalesce(c.is_operatief, false) as is_operatief,
     coalesce(c.is_verpleegdag, false) as is_verpleegdag,
-    coalesce(c.is_eigen_zorgprofiel, false) as is_eigen_zorgprofiel,
-    {{ rebuild_keys_built_at() }} as _built_at
+    coalesce(c.is_eigen_zorgprofiel, false) as is_eigen_zorgprofiel
 from activiteiten as a
 left join subtrajecten as s on a._institution = s.institution and a.subtraject_id = s.subtraject_id
 left join specialismen as sp on a.uitvoerend_specialisme = sp.specialisme

@@ -1,5 +1,5 @@
 {{ incremental_per_key(['institution', 'prestatie_id'], 'zpm_prestatie_wijzigingen') }}
--- depends_on: {{ ref('stg_delivery__wijzigingen') }}
+-- depends_on: {{ ref('stg_delivery__wijzigingen_ggz') }}
 -- incremental: only the prestaties and stay days changed themselves or through their client are rebuilt (D-63)
 with prestaties as (
     select * from {{ ref('stg_zpm__zorgprestatie') }}

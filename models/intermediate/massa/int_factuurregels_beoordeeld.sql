@@ -1,10 +1,7 @@
-{{ incremental_per_key(['institution', 'factuurregel_id'], 'beoordeling_wijzigingen') }}
--- depends_on: {{ ref('stg_delivery__wijzigingen') }}
--- every invoice line with its verdict for the Handreiking onderzoeksmassa of its book year (rules R-OM-*);
--- incremental: only the lines int_bmodel__factuurregel rebuilt since, and those deleted, are judged again (D-58)
+{{ per_patient() }}
+-- every invoice line with its verdict for the Handreiking onderzoeksmassa of its book year (rules R-OM-*)
 with regels as (
-    select r.* from {{ ref('int_bmodel__factuurregel') }} as r
-    where {{ rebuild_keys_only({'institution': 'r.institution', 'factuurregel_id': 'r.factuurregel_id'}) }}
+    select * from {{ ref('int_bmodel__factuurregel') }}
 ),
 
 subtrajecten as (
@@ -73,6 +70,7 @@ beoordeeld as (
 select
     institution,
     factuurregel_id,
+    patient_id,
     boekjaar,
     jaarlaag,
     uzovi,
@@ -89,6 +87,5 @@ select
     bedrag,
     is_gekoppeld_aan_product,
     uitsluitingsreden is null as is_in_onderzoeksmassa,
-    uitsluitingsreden,
-    {{ rebuild_keys_built_at() }} as _built_at
+    uitsluitingsreden
 from beoordeeld

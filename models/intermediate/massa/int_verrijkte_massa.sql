@@ -1,22 +1,16 @@
-{{ incremental_per_key(['institution', 'patient_id'], 'verrijkte_massa_wijzigingen') }}
--- depends_on: {{ ref('stg_delivery__wijzigingen') }}
--- depends_on: {{ ref('base_msz__factuurregel_checked') }}
--- depends_on: {{ ref('base_msz__factuur_checked') }}
+{{ per_patient() }}
 -- the verrijkte massa (R-OM-11): per book year and controlepunt the products of the onderzoeksmassa, plus the same
 -- patients' products from the periods around it that the controlepunt needs as context (seed cp_verrijking);
--- incremental: only the patients whose lines or products changed are built again (D-60)
 with massa as (
     select * from {{ ref('int_factuurregels_in_onderzoeksmassa') }}
 ),
 
 regels as (
-    select r.* from {{ ref('int_bmodel__factuurregel') }} as r
-    where {{ rebuild_keys_only({'institution': 'r.institution', 'patient_id': 'r.patient_id'}) }}
+    select * from {{ ref('int_bmodel__factuurregel') }}
 ),
 
 subtrajecten as (
-    select s.* from {{ ref('int_bmodel__subtraject') }} as s
-    where {{ rebuild_keys_only({'institution': 's.institution', 'patient_id': 's.patient_id'}) }}
+    select * from {{ ref('int_bmodel__subtraject') }}
 ),
 
 verrijking as (
@@ -101,8 +95,7 @@ select
     b.patient_id,
     b.jaarlaag,
     'basis' as rol,
-    b.boekwaarde,
-    {{ rebuild_keys_built_at() }} as _built_at
+    b.boekwaarde
 from basis as b
 cross join verrijking as v
 union all
@@ -115,6 +108,5 @@ select
     patient_id,
     jaarlaag,
     rol,
-    cast(null as decimal(18, 2)) as boekwaarde,
-    {{ rebuild_keys_built_at() }} as _built_at
+    cast(null as decimal(18, 2)) as boekwaarde
 from context

@@ -1,13 +1,8 @@
-{{ incremental_per_key(['institution', 'patient_id'], 'norm_patienten_wijzigingen') }}
--- depends_on: {{ ref('stg_delivery__wijzigingen') }}
--- depends_on: {{ ref('base_msz__subtraject_checked') }}
+{{ per_patient() }}
 -- the DOT closing rule for non-clinical conservative subtrajecten (N0127 zorgtype 11, N0563 zorgtype 21):
--- one row per closed subtraject the rule applies to, with the day it should have closed;
--- incremental: only the patients with a subtraject changed in itself, its activities or its lines are judged again
--- (a rule compares a patient's subtrajecten of one specialism; D-62)
+-- one row per closed subtraject the rule applies to, with the day it should have closed
 with subtrajecten as (
-    select s.* from {{ ref('int_bmodel__subtraject') }} as s
-    where {{ rebuild_keys_only({'institution': 's.institution', 'patient_id': 's.patient_id'}) }}
+    select * from {{ ref('int_bmodel__subtraject') }}
 ),
 
 kenmerken as (
@@ -91,7 +86,6 @@ select
                 '; ' || cast(v.aantal_vervolgsubtrajecten as {{ dbt.type_string() }})
                 || ' vervolgsubtraject(en) vervallen'
         else ''
-    end as voorgestelde_correctie,
-    {{ rebuild_keys_built_at() }} as _built_at
+    end as voorgestelde_correctie
 from onder_regel as o
 left join vervolg as v on o.institution = v.institution and o.subtraject_id = v.subtraject_id

@@ -1,5 +1,5 @@
 {{ incremental_per_key(['institution', 'soort', 'prognosedatum'], 'var_prognose_wijzigingen') }}
--- depends_on: {{ ref('stg_delivery__wijzigingen') }}
+-- depends_on: {{ ref('stg_delivery__wijzigingen_ggz') }}
 -- depends_on: {{ ref('base_zpm__zorgprestatie_checked') }}
 -- depends_on: {{ ref('base_zpm__verblijfsdag_checked') }}
 -- the building blocks of every VAR parameter (macro var_componenten) per financier and prognose moment, for each

@@ -1,13 +1,8 @@
-{{ incremental_per_key(['institution', 'patient_id'], 'norm_patienten_wijzigingen') }}
--- depends_on: {{ ref('stg_delivery__wijzigingen') }}
--- depends_on: {{ ref('base_msz__subtraject_checked') }}
+{{ per_patient() }}
 -- N0525 "Onterecht een parallel subtraject geregistreerd met onvolledig zorgprofiel": one row per parallel
 -- subtraject (zorgtype 11 or 21) without a care profile of its own, or in a specialism without parallelism.
--- Incremental: only the patients with a subtraject changed in itself, its activities or its lines are judged again
--- (D-62).
 with subtrajecten as (
-    select s.* from {{ ref('int_bmodel__subtraject') }} as s
-    where {{ rebuild_keys_only({'institution': 's.institution', 'patient_id': 's.patient_id'}) }}
+    select * from {{ ref('int_bmodel__subtraject') }}
 ),
 
 kenmerken as (
@@ -81,8 +76,7 @@ final as (
         cast(gefactureerd_bedrag as decimal(18, 2)) as financiele_impact,
         'Subtraject ' || subtraject_id || ' samenvoegen met lopend subtraject ' || lopend_subtraject_id
         || case when is_gefactureerd then ' en de declaratie crediteren' else '' end as voorgestelde_correctie,
-        {{ dbt.current_timestamp() }} as built_at,
-        {{ rebuild_keys_built_at() }} as _built_at
+        {{ dbt.current_timestamp() }} as built_at
     from beoordeeld
     -- step 3: no care profile of its own, or a specialism that never has parallel trajectories
     where not heeft_eigen_zorgprofiel or not parallel_toegestaan

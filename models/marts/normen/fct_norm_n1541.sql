@@ -1,5 +1,5 @@
 {{ incremental_per_key(['institution', 'client_id'], 'ggz_client_wijzigingen') }}
--- depends_on: {{ ref('stg_delivery__wijzigingen') }}
+-- depends_on: {{ ref('stg_delivery__wijzigingen_ggz') }}
 -- depends_on: {{ ref('base_ggz__dbc_checked') }}
 -- depends_on: {{ ref('base_ggz__tijdschrijf_checked') }}
 -- depends_on: {{ ref('base_ggz__verblijf_checked') }}
