@@ -147,3 +147,52 @@ from (
     {%- set since = found.columns[0].values()[0] if found and found.rows | length > 0 else none -%}
     {{- nk_timestamp_literal(since) -}}
 {%- endmacro %}
+
+{#- A model of the mental-health sector (the DBC era and the zorgprestatiemodel) rebuilt per client. -#}
+{% macro per_client() -%}
+    {{ dirty_keys_model('int_ggz_clienten_gewijzigd', 'client_id') }}
+{%- endmacro %}
+
+{#- The VAR realisatie, rebuilt per year. -#}
+{% macro per_var_jaar() -%}
+    {{ dirty_keys_model('int_var_jaren_gewijzigd', 'jaar') }}
+{%- endmacro %}
+
+{#- The VAR prognose building blocks, rebuilt per prognose moment (date). -#}
+{% macro per_prognosemoment() -%}
+    {{ dirty_keys_model('int_var_prognosemomenten_gewijzigd', 'prognosedatum') }}
+{%- endmacro %}
+
+{#- A dirty set's `since`: its latest stamp, or NULL on a first build or a full refresh (every key then). -#}
+{% macro dirty_set_start() -%}
+    {{ return(dirty_set_since() if is_incremental() else nk_timestamp_literal(none)) }}
+{%- endmacro %}
+
+{#- The keys of a sector's change feed (`feed`) applied (new, changed or deleted) since `since`; `extracts`, a list,
+    keeps only those extracts. -#}
+{% macro dirty_set_changes(feed, since, extracts=none) -%}
+    select * from {{ feed }}
+    where
+        applied_at > {{ since }}
+        {%- if extracts %}
+        and extract_name in ({% for e in extracts %}'{{ e }}'{{ ', ' if not loop.last }}{% endfor %})
+        {%- endif %}
+{%- endmacro %}
+
+{#- The institutions a dirty set marks whole (`*`): those whose state of an extract was rebuilt whole since `since`
+    (a new full delivery, a delivery loaded again, an earlier peildatum: every key applied since; every institution
+    on a first build), and those that are gone. -#}
+{% macro dirty_set_whole_institutions(feed, since, extracts=none) -%}
+    select institution
+    from {{ feed }}
+    {%- if extracts %}
+    where extract_name in ({% for e in extracts %}'{{ e }}'{{ ', ' if not loop.last }}{% endfor %})
+    {%- endif %}
+    group by institution, extract_name
+    having min(applied_at) > {{ since }} or {{ since }} is null
+    {%- if is_incremental() %}
+    union
+    select institution from {{ this }}
+    where institution not in (select institution from {{ feed }})
+    {%- endif %}
+{%- endmacro %}

@@ -34,7 +34,7 @@
 {#- Whether dbt keeps the node's table between builds: an incremental model or a seed. -#}
 {% macro nk_is_kept_between_builds(node) -%}
     {{ return(node.resource_type == 'seed'
-              or (node.resource_type == 'model' and node.config.materialized == 'incremental')) }}
+              or (node.resource_type == 'model' and node.config.materialized in ('incremental', 'dirty_keys'))) }}
 {%- endmacro %}
 
 {#- One checksum of the project's own macros (generic tests left out: they change no row). -#}

@@ -28,8 +28,8 @@ DAYS = 3
 # the history mart keeps a row per delivery built; VOLATILE columns are build stamps
 COMPARED_SCHEMAS = ("massa", "normen", "var", "volume")
 HISTORY = ("massa.rpt_massa_aansluiting_historie",)
-# the intermediate models that rebuild only changed keys (D-58, D-60) are compared too; _built_at stamps their
-# rebuilds (the key column they rebuild by)
+# the intermediate models rebuilt per dirty key (D-77) are compared too, with the key column each row has; _built_at
+# stamps their rebuilds
 INCREMENTAL = {"intermediate.int_bmodel__factuurregel": "factuurregel_id",
                "intermediate.int_bmodel__zorgactiviteit": "zorgactiviteit_id",
                "intermediate.int_factuurregels_beoordeeld": "factuurregel_id",
@@ -115,8 +115,11 @@ def mart_differences(day_db: Path, full_db: Path) -> dict[str, str]:
         tables = [f"{s}.{t}" for s, t in con.execute(f"""select table_schema, table_name
             from information_schema.tables where table_catalog = current_database()
                 and table_schema in {COMPARED_SCHEMAS} order by 1, 2""").fetchall()]
-        tables += [*INCREMENTAL, *VAR_INCREMENTAL]
-        assert len(tables) >= 15
+        # every intermediate table rebuilt per dirty key (it stamps `_built_at`, D-77), listed below or not
+        tables += sorted({*INCREMENTAL, *VAR_INCREMENTAL} | {f"{s}.{t}" for s, t in con.execute(
+            """select table_schema, table_name from information_schema.columns where table_catalog = current_database()
+                and table_schema = 'intermediate' and column_name = '_built_at'""").fetchall()})
+        assert len(tables) >= 30
         for table in tables:
             # the history keeps the reconciliation of every delivery built: the last day's must be the same
             where = f" where peildatum = date '{PEILDATUM}'" if table in HISTORY else ""
@@ -655,8 +658,8 @@ def test_a_ggz_dbc_or_stay_that_moves_or_goes_is_judged_again_for_its_clients(wa
     client CINJ0002 (the N1541 finding DINJ0002-2). The old client of DLNG03 is found only through the DBC's earlier
     version, CINJ0002 only through the deleted stays' versions. From the injection: DLNG03 is one finding, of its
     new client, with the same impact; CINJ0002 has no N1541 finding left; the night equals a full rebuild.
-    D-64: the GGZ B-model per source row rebuilds exactly DLNG03's time registrations (through their DBC), which
-    now carry CLNG0002, and drops CINJ0002's stay days and the days of a leave period the delivery deletes."""
+    D-77: the GGZ B-model is rebuilt per client: exactly the time registrations of the clients the change touches
+    (DLNG03's now carry CLNG0002), and CINJ0002's stay days and the days of a deleted leave period are gone."""
     norms = ["fct_norm_n1395", "fct_norm_n1541"]
     bmodel = ["int_bmodel__ggz_tijdschrijf", "int_bmodel__ggz_verblijfsdag", "int_bmodel__ggz_verlofdag"]
     root, full, db, select = _ggz_warehouse(warehouse, tmp_path, norms)
@@ -696,7 +699,13 @@ def test_a_ggz_dbc_or_stay_that_moves_or_goes_is_judged_again_for_its_clients(wa
         stay_days_left = con.execute(dagen).fetchone()[0]
         leave_days_left = con.execute(verlofdagen, [verlof["verlof_id"]]).fetchone()[0]
     of_dlng03 = {r["tijdschrijf_id"] for r in _rows(full / "ggz_tijdschrijf.csv") if r["dbc_id"] == "DLNG03"}
-    assert of_dlng03 and set(moved) == of_dlng03 == rebuilt_registraties
+    # rebuilt per client (D-77): the registrations of the clients the change touches, each under its DBC's client:
+    # DLNG03's old and new client, CINJ0002 (its stays), and the client of the deleted leave
+    client_of_dbc = {d["dbc_id"]: d["client_id"] for d in _rows(full / "ggz_dbc.csv")} | {"DLNG03": "CLNG0002"}
+    dirty = {"CLNG0003", "CLNG0002", "CINJ0002", verlof["client_id"]}
+    assert of_dlng03 and set(moved) == of_dlng03
+    assert rebuilt_registraties == {r["tijdschrijf_id"] for r in _rows(full / "ggz_tijdschrijf.csv")
+                                    if client_of_dbc.get(r["dbc_id"]) in dirty} >= of_dlng03
     assert set(moved.values()) == {"CLNG0002"}
     assert stay_days_left == 0 and leave_days_left == 0
     assert after["fct_norm_n1395"] == sorted(
@@ -758,8 +767,8 @@ def test_the_var_blocks_follow_a_peildatum_that_moves_and_a_prestatie_that_chang
     deliveries: night 1 rebuilds only 2025, which gains March; night 2 rebuilds exactly 2022 (found only through the
     prestatie's earlier version) and 2025, and the amount leaves 2022 and joins January 2025; each night builds only
     the new actueel prognose moment (the back-test moments read 2023 and 2024); the B-model rebuilds exactly the
-    moved prestatie and D's prestaties and stay days, which now carry E's pseudonym; the nights equal a full
-    rebuild."""
+    prestaties and stay days of D (which now carry E's pseudonym) and of the moved prestatie's client (D-77); the
+    nights equal a full rebuild."""
     blocks = ["int_var__realisatie_componenten", "int_var__prognose_componenten"]
     root, full, db, select = _ggz_warehouse(warehouse, tmp_path, blocks)
     prestatie = next(p for p in _rows(full / "zpm_zorgprestatie.csv") if p["datum"].startswith("2022-"))
@@ -801,9 +810,12 @@ def test_the_var_blocks_follow_a_peildatum_that_moves_and_a_prestatie_that_chang
     assert rebuilt == {"intermediate.int_var__realisatie_componenten": {"2022", "2025"},
                        "intermediate.int_var__prognose_componenten": {"actueel|2025-03-03"}}
     with duckdb.connect(str(db), read_only=True) as con:
+        # rebuilt per client (D-77): every prestatie and stay day of D and of the moved prestatie's client
+        extracts = (("zpm_zorgprestatie", "zorgprestatie_id"), ("zpm_verblijfsdag", "verblijfsdag_id"))
+        of_moved = {r[k] for x, k in extracts for r in _rows(full / f"{x}.csv")
+                    if r["client_id"] == prestatie["client_id"]}
         assert {r[0] for r in con.execute(stamped.format(t="intermediate.int_bmodel__zpm_prestatie",
-                                                         k="prestatie_id")).fetchall()} == of_d | {
-            prestatie["zorgprestatie_id"]}
+                                                         k="prestatie_id")).fetchall()} == of_d | of_moved
         pseudonyms = dict(con.execute("""select client_id, list(distinct bsn_pseudoniem)
             from intermediate.int_bmodel__zpm_prestatie where client_id in (?, ?) group by 1""",
             [d["client_id"], e["client_id"]]).fetchall())

@@ -1,9 +1,6 @@
-{{ incremental_per_key(['institution', 'tijdschrijf_id'], 'ggz_tijdschrijf_wijzigingen') }}
--- depends_on: {{ ref('stg_delivery__wijzigingen_ggz') }}
--- incremental: only the registrations changed themselves or through their DBC (its client) are rebuilt (D-64)
+{{ per_client() }}
 with registraties as (
-    select r.* from {{ ref('stg_ggz__tijdschrijf') }} as r
-    where {{ rebuild_keys_only({'institution': 'r._institution', 'tijdschrijf_id': 'r.tijdschrijf_id'}) }}
+    select * from {{ ref('stg_ggz__tijdschrijf') }}
 ),
 
 dbcs as (
@@ -18,7 +15,6 @@ select
     r.activiteit_code,
     r.datum,
     r.minuten,
-    r.beroep,
-    {{ rebuild_keys_built_at() }} as _built_at
+    r.beroep
 from registraties as r
 left join dbcs as d on r._institution = d.institution and r.dbc_id = d.dbc_id

@@ -1,9 +1,6 @@
-{{ incremental_per_key(['institution', 'deelprestatie_id'], 'ggz_verblijf_wijzigingen') }}
--- depends_on: {{ ref('stg_delivery__wijzigingen_ggz') }}
--- incremental: only the days of the stay deelprestaties changed or deleted are rebuilt (D-64)
+{{ per_client() }}
 with deelprestaties as (
-    select d.* from {{ ref('stg_ggz__verblijf') }} as d
-    where {{ rebuild_keys_only({'institution': 'd._institution', 'deelprestatie_id': 'd.deelprestatie_id'}) }}
+    select * from {{ ref('stg_ggz__verblijf') }}
 ),
 
 days as (
@@ -19,7 +16,6 @@ select
     c.datum,
     d.verblijf_categorie,
     d.met_overnachting,
-    cast(d.bedrag / d.aantal_dagen as decimal(14, 2)) as dagwaarde,
-    {{ rebuild_keys_built_at() }} as _built_at
+    cast(d.bedrag / d.aantal_dagen as decimal(14, 2)) as dagwaarde
 from deelprestaties as d
 inner join days as c on c.datum between d.begindatum and d.einddatum

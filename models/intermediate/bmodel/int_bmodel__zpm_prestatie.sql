@@ -1,6 +1,4 @@
-{{ incremental_per_key(['institution', 'prestatie_id'], 'zpm_prestatie_wijzigingen') }}
--- depends_on: {{ ref('stg_delivery__wijzigingen_ggz') }}
--- incremental: only the prestaties and stay days changed themselves or through their client are rebuilt (D-63)
+{{ per_client() }}
 with prestaties as (
     select * from {{ ref('stg_zpm__zorgprestatie') }}
 ),
@@ -36,7 +34,6 @@ unioned as (
         coalesce(c.is_spravato, false) as is_spravato
     from prestaties as p
     left join codes as c on p.prestatiecode = c.prestatiecode and extract(year from p.datum) = c.jaar
-    where {{ rebuild_keys_only({'institution': 'p._institution', 'prestatie_id': 'p.zorgprestatie_id'}) }}
     union all
     select
         v._institution as institution,
@@ -54,13 +51,11 @@ unioned as (
         v.beveiligingsniveau,
         false as is_spravato
     from verblijfsdagen as v
-    where {{ rebuild_keys_only({'institution': 'v._institution', 'prestatie_id': 'v.verblijfsdag_id'}) }}
 )
 
 select
     u.*,
     cast(extract(year from u.datum) as bigint) as jaar,
-    cl.bsn_pseudoniem,
-    {{ rebuild_keys_built_at() }} as _built_at
+    cl.bsn_pseudoniem
 from unioned as u
 left join clients as cl on u.institution = cl.institution and u.client_id = cl.client_id

@@ -1,11 +1,7 @@
-{{ incremental_per_key(['institution', 'soort', 'prognosedatum'], 'var_prognose_wijzigingen') }}
--- depends_on: {{ ref('stg_delivery__wijzigingen_ggz') }}
--- depends_on: {{ ref('base_zpm__zorgprestatie_checked') }}
--- depends_on: {{ ref('base_zpm__verblijfsdag_checked') }}
+{{ per_prognosemoment() }}
 -- the building blocks of every VAR parameter (macro var_componenten) per financier and prognose moment, for each
 -- measuring point a prognose reads: the moment's year to date, the previous year to the same day and whole, and
 -- the years complete by the cut-off; int_var__prognose projects them to the year's end
--- incremental: only the moments that came or went and those reading a year whose prestaties changed are rebuilt (D-63)
 {%- set kolommen = 'p.institution, p.uzovi, p.client_id, p.bedrag, p.prestatie_soort, p.setting, p.is_zorgmachtiging,
     p.beveiligingsniveau, p.is_wvggz, p.is_spravato, p.direct_minuten, m.soort, m.prognosedatum' %}
 with prestaties as (
@@ -13,9 +9,7 @@ with prestaties as (
 ),
 
 momenten as (
-    select m.* from {{ ref('int_var__prognosemomenten') }} as m
-    where {{ rebuild_keys_only({'institution': 'm.institution', 'soort': 'm.soort',
-                                'prognosedatum': 'm.prognosedatum'}) }}
+    select * from {{ ref('int_var__prognosemomenten') }}
 ),
 
 meetpunten as (
@@ -59,7 +53,4 @@ componenten as (
     {{ var_componenten('meetpunten', extra=['soort', 'prognosedatum']) }}
 )
 
-select
-    *,
-    {{ rebuild_keys_built_at() }} as _built_at
-from componenten
+select * from componenten

@@ -1,13 +1,8 @@
-{{ incremental_per_key(['institution', 'jaar'], 'var_realisatie_wijzigingen') }}
--- depends_on: {{ ref('stg_delivery__wijzigingen_ggz') }}
--- depends_on: {{ ref('base_zpm__zorgprestatie_checked') }}
--- depends_on: {{ ref('base_zpm__verblijfsdag_checked') }}
+{{ per_var_jaar() }}
 -- the building blocks of every VAR parameter (macro var_componenten) per financier and year, year to date at the end
 -- of every month (meetpunt 12 = the whole year); the current year only up to the delivery's peildatum
--- incremental: only the years whose prestaties changed, and those the peildatum moved through, are rebuilt (D-63)
 with prestaties as (
-    select p.* from {{ ref('int_bmodel__zpm_prestatie') }} as p
-    where {{ rebuild_keys_only({'institution': 'p.institution', 'jaar': 'p.jaar'}) }}
+    select * from {{ ref('int_bmodel__zpm_prestatie') }}
 ),
 
 deliveries as (
@@ -43,7 +38,6 @@ componenten as (
 
 select
     c.*,
-    d.peildatum as _peildatum,
-    {{ rebuild_keys_built_at() }} as _built_at
+    d.peildatum as _peildatum
 from componenten as c
 inner join deliveries as d on c.institution = d.institution

@@ -10,31 +10,20 @@
 -- moved to another patient marks both. `*` marks every patient of an institution, '' the rows without a patient.
 -- The checked tables (every version of the chain) are read where they are named: an import CTE read twice would be
 -- materialised whole.
-{#- a first build or a full refresh (no stamp yet) marks every patient of every institution -#}
-{%- set since = dirty_set_since() if is_incremental() else nk_timestamp_literal(none) %}
+{%- set since = dirty_set_start() %}
 
 with wijzigingen as (
-    -- every key applied (new, changed or deleted) since this set was built last
-    select * from {{ feed }}
-    where applied_at > {{ since }}
+    -- every key applied since this set was built last
+    {{ dirty_set_changes(feed, since) }}
 ),
 
 heel as (
-    -- an institution whose state of an extract was rebuilt whole (a new full delivery, a delivery loaded again, an
-    -- earlier peildatum: every key applied since), whose book years changed (every line is placed in a book year
-    -- anew), or that is gone
-    select institution
-    from {{ feed }}
-    group by institution, extract_name
-    having min(applied_at) > {{ since }} or {{ since }} is null
+    -- an institution rebuilt whole or gone (a first build: every one), or whose book years changed (every line is
+    -- placed in a book year anew)
+    {{ dirty_set_whole_institutions(feed, since) }}
     union
     select institution from wijzigingen
     where extract_name = 'boekjaar'
-    {%- if is_incremental() %}
-    union
-    select institution from {{ this }}
-    where institution not in (select institution from {{ feed }})
-    {%- endif %}
 ),
 
 regel_versies as (

@@ -1,17 +1,10 @@
-{{ incremental_per_key(['institution', 'client_id'], 'ggz_client_wijzigingen') }}
--- depends_on: {{ ref('stg_delivery__wijzigingen_ggz') }}
--- depends_on: {{ ref('base_ggz__dbc_checked') }}
--- depends_on: {{ ref('base_ggz__tijdschrijf_checked') }}
--- depends_on: {{ ref('base_ggz__verblijf_checked') }}
--- depends_on: {{ ref('base_ggz__verlof_checked') }}
+{{ per_client() }}
 -- N1395 "DBC staat langer open dan 365 dagen": one row per GGZ DBC open past its maximum duration.
--- Incremental: only the clients whose DBCs, time registrations, stays or leave changed are judged again (D-62).
 with dbcs as (
     select
         d.*,
         {{ dbt.datediff('d.begindatum', 'd.einddatum', 'day') }} + 1 as looptijd_dagen -- noqa: LT05
     from {{ ref('int_bmodel__ggz_dbc') }} as d
-    where {{ rebuild_keys_only({'institution': 'd.institution', 'client_id': 'd.client_id'}) }}
 ),
 
 regels as (
@@ -69,8 +62,7 @@ final as (
         || ' (afsluitreden 9); vervolg-DBC (zorgtype 201 of 202) openen op '
         || cast(t.afkapdatum as {{ dbt.type_string() }})
             as voorgestelde_correctie,
-        {{ dbt.current_timestamp() }} as built_at,
-        {{ rebuild_keys_built_at() }} as _built_at
+        {{ dbt.current_timestamp() }} as built_at
     from te_lang as t
     inner join herafgeleid as h on t.institution = h.institution and t.dbc_id = h.dbc_id
 )

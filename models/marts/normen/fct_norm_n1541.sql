@@ -1,24 +1,15 @@
-{{ incremental_per_key(['institution', 'client_id'], 'ggz_client_wijzigingen') }}
--- depends_on: {{ ref('stg_delivery__wijzigingen_ggz') }}
--- depends_on: {{ ref('base_ggz__dbc_checked') }}
--- depends_on: {{ ref('base_ggz__tijdschrijf_checked') }}
--- depends_on: {{ ref('base_ggz__verblijf_checked') }}
--- depends_on: {{ ref('base_ggz__verlof_checked') }}
+{{ per_client() }}
 -- N1541 "DBC waarop 365 dagen verblijf overschreden wordt": one row per DBC with stay days past the limit.
--- Incremental: only the clients whose DBCs, time registrations, stays or leave changed are judged again (D-62).
 with alle_verblijfsdagen as (
-    select v.* from {{ ref('int_bmodel__ggz_verblijfsdag') }} as v
-    where {{ rebuild_keys_only({'institution': 'v.institution', 'client_id': 'v.client_id'}) }}
+    select * from {{ ref('int_bmodel__ggz_verblijfsdag') }}
 ),
 
 alle_verlofdagen as (
-    select v.* from {{ ref('int_bmodel__ggz_verlofdag') }} as v
-    where {{ rebuild_keys_only({'institution': 'v.institution', 'client_id': 'v.client_id'}) }}
+    select * from {{ ref('int_bmodel__ggz_verlofdag') }}
 ),
 
 alle_dbcs as (
-    select d.* from {{ ref('int_bmodel__ggz_dbc') }} as d
-    where {{ rebuild_keys_only({'institution': 'd.institution', 'client_id': 'd.client_id'}) }}
+    select * from {{ ref('int_bmodel__ggz_dbc') }}
 ),
 
 dbcs as (
@@ -231,8 +222,7 @@ final as (
         'Einddatum DBC wijzigen naar ' || cast(cast(nieuwe_einddatum as date) as {{ dbt.type_string() }})
         || '; ' || cast(onrechtmatige_verblijfsdagen as {{ dbt.type_string() }}) || ' verblijfsdagen vanaf '
         || cast(eerste_onrechtmatige_dag as {{ dbt.type_string() }}) || ' crediteren' as voorgestelde_correctie,
-        {{ dbt.current_timestamp() }} as built_at,
-        {{ rebuild_keys_built_at() }} as _built_at
+        {{ dbt.current_timestamp() }} as built_at
     from beoordeeld
 )
 
