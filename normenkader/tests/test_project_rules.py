@@ -135,3 +135,70 @@ def test_every_var_that_shapes_rows_is_in_the_fingerprint():
         .read_text(), re.S).group(0)))
     declared = set(yaml.safe_load((PROJECT_ROOT / "dbt_project.yml").read_text())["vars"])
     assert listed == declared - {"peildatum"}
+
+
+def _allow_list():
+    """normenkader/incrementality_allow_list.yml: the exceptions to the incrementality rules, each with a reason."""
+    allowed = yaml.safe_load((PROJECT_ROOT / "normenkader" / "incrementality_allow_list.yml").read_text())
+    for section, entries in allowed.items():
+        assert all(isinstance(reason, str) and len(reason) > 20 for reason in entries.values()), section
+    return allowed
+
+
+def _below_staging(manifest):
+    return {m: n for m, n in _models(manifest).items() if not n["original_file_path"].startswith("models/staging/")}
+
+
+def test_no_model_below_staging_reads_a_base_model_or_a_change_feed(manifest):
+    """D-77: the dirty sets alone know how a delivery's changes reach the audit's grain; a norm or B-model table reads
+    the staging models and what is built on them, so adding one needs no incremental code."""
+    allowed = _allow_list()["reads_staging_internals"]
+    models = _models(manifest)
+    by_id = {n["unique_id"]: m for m, n in models.items()}
+    offenders = sorted(
+        f"{name} <- {by_id[d]}" for name, node in _below_staging(manifest).items() if name not in allowed
+        for d in node["depends_on"]["nodes"]
+        if by_id.get(d, "").startswith("base_") or by_id.get(d, "").startswith("stg_delivery__wijzigingen"))
+    assert offenders == []
+    assert set(allowed) <= set(models), "the allow-list names a model that no longer exists"
+
+
+def test_every_model_below_staging_is_a_table_a_view_or_rebuilt_per_dirty_key(manifest):
+    allowed = _allow_list()["materializations"]
+    below = _below_staging(manifest)
+    offenders = sorted(f"{m}: {n['config']['materialized']}" for m, n in below.items()
+                       if n["config"]["materialized"] not in ("table", "view", "dirty_keys") and m not in allowed)
+    assert offenders == []
+    assert set(allowed) <= set(below)
+    assert sum(n["config"]["materialized"] == "dirty_keys" for n in below.values()) >= 16
+
+
+def test_no_macro_calls_ref_outside_the_allow_list():
+    """A ref() inside a macro hides a dependency from the model that calls it (and from a reader of that model)."""
+    import re
+
+    allowed = _allow_list()["macros_calling_ref"]
+    calling = set()
+    for path in (PROJECT_ROOT / "macros").rglob("*.sql"):
+        code = re.sub(r"\{#.*?#\}", "", path.read_text(), flags=re.S)  # not in comments
+        if re.search(r"\bref\(", code):
+            calling.add(path.relative_to(PROJECT_ROOT).as_posix())
+    assert sorted(calling - set(allowed)) == []
+    assert set(allowed) <= calling, "the allow-list names a macro file that no longer calls ref()"
+
+
+def test_model_files_below_staging_hold_no_incremental_code(manifest):
+    """No `-- depends_on:` hint, is_incremental() or per-key filter in a model file below staging, but in the dirty sets
+    and histories the allow-list names."""
+    import re
+
+    allowed = _allow_list()["materializations"]
+    offenders = []
+    for name, node in _below_staging(manifest).items():
+        if name in allowed:
+            continue
+        code = (PROJECT_ROOT / node["original_file_path"]).read_text()
+        for pattern in (r"depends_on", r"is_incremental\(", r"rebuild_keys", r"\{\{\s*this\s*\}\}", r"_wijzigingen"):
+            if re.search(pattern, code):
+                offenders.append(f"{name}: {pattern}")
+    assert offenders == []
