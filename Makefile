@@ -107,10 +107,12 @@ pytest: venv
 
 ## test-engines: the engine comparisons: PostgreSQL (also part of `make test`) and Spark (only here: its venv and
 ## a local PySpark build with every data test take ~8 minutes, more than CI's 20 minutes leave) build the CI
-## warehouse's deliveries with every dbt test passing and the same marts as DuckDB
+## warehouse's deliveries with every dbt test passing and the same marts as DuckDB; only here, too, four nights of
+## change deliveries on PostgreSQL equal to the full build (test_postgres_nights_equal_the_full_build)
 test-engines: venv spark-venv
 	NORMENKADER_TEST_DB=$(CI_DIR)/normenkader.duckdb NORMENKADER_TEST_DELIVERIES=$(CI_DIR)/deliveries \
-		NORMENKADER_SPARK_DBT=$(CURDIR)/$(SPARK_VENV)/bin/dbt $(BIN)/pytest -n 2 --dist loadfile \
+		NORMENKADER_SPARK_DBT=$(CURDIR)/$(SPARK_VENV)/bin/dbt NORMENKADER_TEST_PG_NIGHTS=1 \
+		$(BIN)/pytest -n 2 --dist loadfile \
 		normenkader/tests/test_engines.py normenkader/tests/test_spark.py
 
 ## bench: generation, GX validation, load, floor query, dbt build and the next night's build at scale 0.1, 1, 3 and
@@ -120,8 +122,11 @@ test-engines: venv spark-venv
 ## docs/benchmarks.md, plot in docs/benchmarks-scale.svg
 BENCH_SCALES ?= 0.1 1 3 10
 BENCH_VALIDATE_UP_TO ?= 3
+## the revision built beside this one on the same warehouses (empty: none)
+BENCH_BASELINE ?= HEAD~1
 bench: venv
-	$(BIN)/normenkader bench --scales $(BENCH_SCALES) --postgres-up-to 1 --validate-up-to $(BENCH_VALIDATE_UP_TO)
+	$(BIN)/normenkader bench --scales $(BENCH_SCALES) --postgres-up-to 1 --validate-up-to $(BENCH_VALIDATE_UP_TO) \
+		$(if $(BENCH_BASELINE),--baseline $(BENCH_BASELINE))
 
 clean:
 	-$(BIN)/normenkader postgres stop

@@ -10,6 +10,9 @@ Each stage runs as its own process so its peak memory (ru_maxrss from wait4) is 
 - fixed cost: that build on an empty delivery (every file header only), i.e. dbt's start-up and the per-model and
   per-test overhead; the data-dependent cost of a scale is its build time minus the fixed cost (issue 9);
 - daily build: the next day's change delivery loaded into the same warehouse and built again;
+- baseline (`--baseline REV`, e.g. the previous commit): the same loaded warehouse, copied before the first build,
+  built by that revision's dbt project (exported with `git archive`), then the same change delivery loaded and built:
+  full build, night and fixed cost of both, measured in one run on one machine;
 - PostgreSQL: the same scale's raw layer copied into a fresh database of a local server (normenkader.postgres) and
   `dbt build --target demo_postgres` run there; its marts are compared with DuckDB's. The peak memory of that
   stage is dbt's own process: the server's memory is not in it.
@@ -48,9 +51,10 @@ class Stage:
         return self.rows / self.seconds if self.seconds else 0.0
 
 
-def _run(cmd: list[str], env: dict[str, str], allow_failure: bool = False) -> tuple[float, float]:
+def _run(cmd: list[str], env: dict[str, str], allow_failure: bool = False, cwd: Path = PROJECT_ROOT
+         ) -> tuple[float, float]:
     started = time.perf_counter()
-    proc = subprocess.Popen(cmd, cwd=PROJECT_ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     out = proc.stdout.read() if proc.stdout else b""
     _, status, usage = os.wait4(proc.pid, 0)
     seconds = time.perf_counter() - started
@@ -81,21 +85,39 @@ def floor_query(root: Path, env: dict[str, str]) -> tuple[float, float]:
     return _run([sys.executable, "-c", f"from normenkader.bench import floor_main; floor_main({str(root)!r})"], env)
 
 
-def _dbt_parse(env: dict[str, str], *args: str) -> tuple[float, float]:
+def _dbt_parse(env: dict[str, str], *args: str, project: Path = PROJECT_ROOT) -> tuple[float, float]:
     """`dbt parse` for env's database: the full parse a new database path costs, so that the timed build after it
     starts, as a nightly build does, from the stored parse."""
-    return _run([dbt_executable(), "parse", "--quiet", *args], env)
+    return _run([dbt_executable(), "parse", "--quiet", *args], env, cwd=project)
 
 
-def _nightly(env: dict[str, str], *args: str, allow_failure: bool = False) -> tuple[float, float]:
-    return _run([dbt_executable(), *NIGHTLY_BUILD, "--quiet", *args], env, allow_failure)
+def _nightly(env: dict[str, str], *args: str, allow_failure: bool = False, project: Path = PROJECT_ROOT
+             ) -> tuple[float, float]:
+    return _run([dbt_executable(), *NIGHTLY_BUILD, "--quiet", *args], env, allow_failure, cwd=project)
 
 
-def fixed_cost(workdir: Path, template: Path) -> tuple[float, float, float]:
+def _project_env(db: Path, project: Path) -> dict[str, str]:
+    """dbt_env for a copy of the project (a baseline revision): its own profiles."""
+    return {**dbt_env(db), "DBT_PROFILES_DIR": str(project / "profiles")}
+
+
+def export_revision(rev: str, out: Path) -> str:
+    """Write the tree of git revision `rev` to `out` (the baseline's dbt project); return its short hash."""
+    shutil.rmtree(out, ignore_errors=True)
+    out.mkdir(parents=True)
+    short = subprocess.run(["git", "rev-parse", "--short", rev], cwd=PROJECT_ROOT, check=True, capture_output=True,
+                           text=True).stdout.strip()
+    archive = subprocess.run(["git", "archive", "--format=tar", rev], cwd=PROJECT_ROOT, check=True,
+                             capture_output=True).stdout
+    subprocess.run(["tar", "-x", "-C", str(out)], input=archive, check=True)
+    return short
+
+
+def fixed_cost(workdir: Path, template: Path, project: Path = PROJECT_ROOT) -> tuple[float, float, float]:
     """The nightly build on a delivery of header-only files (the template's headers): the cost that does not grow
     with the data, and the full parse before it (seconds). Tests that need data (the massa-aansluiting) may fail on
     it; only the time counts."""
-    root, db = workdir / "empty", workdir / "empty.duckdb"
+    root, db = workdir / "empty", workdir / ("empty.duckdb" if project == PROJECT_ROOT else "empty-baseline.duckdb")
     shutil.rmtree(root, ignore_errors=True)
     db.unlink(missing_ok=True)
     for path in template.glob("*/*/*.csv"):
@@ -104,10 +126,11 @@ def fixed_cost(workdir: Path, template: Path) -> tuple[float, float, float]:
         with path.open("rb") as fh:
             target.write_bytes(fh.readline())
     bin_dir = Path(sys.executable).parent
-    env = dbt_env(db)
+    db.unlink(missing_ok=True)
+    env = _project_env(db, project)
     _run([str(bin_dir / "normenkader"), "load", "--root", str(root), "--db", str(db)], env)
-    parse, _ = _dbt_parse(env)
-    return (*_nightly(env, allow_failure=True), parse)
+    parse, _ = _dbt_parse(env, project=project)
+    return (*_nightly(env, allow_failure=True, project=project), parse)
 
 
 def machine() -> str:
@@ -149,7 +172,7 @@ def bench_postgres(db: Path, rows: int, pg: postgres.Settings) -> tuple[list[Sta
 
 
 def bench_scale(scale: float, workdir: Path, seed: int = 42, pg: postgres.Settings | None = None,
-                validate: bool = True) -> tuple[list[Stage], list[str], int | None]:
+                validate: bool = True, baseline: Path | None = None) -> tuple[list[Stage], list[str], int | None]:
     bin_dir = Path(sys.executable).parent
     root, db = workdir / f"scale-{scale}", workdir / f"scale-{scale}.duckdb"
     shutil.rmtree(root, ignore_errors=True)
@@ -166,6 +189,9 @@ def bench_scale(scale: float, workdir: Path, seed: int = 42, pg: postgres.Settin
     with duckdb.connect(str(db), read_only=True) as con:
         rows = int(con.execute("select sum(file_rows) from raw.load_audit").fetchone()[0])
     s_floor, m_floor = floor_query(root, env)
+    base_db = workdir / f"scale-{scale}-baseline.duckdb"
+    if baseline is not None:  # the same loaded warehouse, before any build
+        shutil.copyfile(db, base_db)
     stages = [Stage("generate", s_gen, m_gen, rows),
               *([Stage("validate (GX)", s_val, m_val, rows)] if validate else []),
               Stage("load", s_load, m_load, rows), Stage("floor query", s_floor, m_floor, rows)]
@@ -186,6 +212,16 @@ def bench_scale(scale: float, workdir: Path, seed: int = 42, pg: postgres.Settin
     s, m = _nightly(env)
     stages.append(Stage("daily dbt build", s, m, change_rows))
     profiles.append(f"daily: {_profile()}")
+    if baseline is not None:  # the same warehouse and night, built by the baseline revision
+        base_env = _project_env(base_db, baseline)
+        _dbt_parse(base_env, project=baseline)
+        s, m = _nightly(base_env, project=baseline)
+        stages.append(Stage("baseline: dbt build", s, m, rows))
+        for folder in sorted(changes.glob("*/*")):
+            _run([cli, "load", "--root", str(folder), "--db", str(base_db)], base_env)
+        s, m = _nightly(base_env, project=baseline)
+        stages.append(Stage("baseline: daily dbt build", s, m, change_rows))
+        base_db.unlink()
     return stages, profiles, differing
 
 
@@ -240,18 +276,28 @@ def _backtest(db: Path, scale: float) -> list[str]:
 
 
 def run_bench(scales: list[float], workdir: Path, echo=print, with_postgres: bool = True,
-              postgres_up_to: float | None = None, validate_up_to: float | None = None) -> str:
+              postgres_up_to: float | None = None, validate_up_to: float | None = None,
+              baseline: str | None = None) -> str:
     workdir.mkdir(parents=True, exist_ok=True)
     pg = postgres.start(workdir / "postgres", echo=echo) if with_postgres else None
     try:
-        return _run_bench(scales, workdir, echo, pg, postgres_up_to, validate_up_to)
+        return _run_bench(scales, workdir, echo, pg, postgres_up_to, validate_up_to, baseline)
     finally:
         if pg is not None:
             postgres.stop(workdir / "postgres")
 
 
 def _run_bench(scales: list[float], workdir: Path, echo, pg: postgres.Settings | None,
-               postgres_up_to: float | None = None, validate_up_to: float | None = None) -> str:
+               postgres_up_to: float | None = None, validate_up_to: float | None = None,
+               baseline: str | None = None) -> str:
+    base_dir, base_name, base_fixed = None, None, None
+    if baseline is not None:
+        base_dir = workdir / "baseline"
+        base_name = export_revision(baseline, base_dir)
+        head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=PROJECT_ROOT, check=True,
+                              capture_output=True, text=True).stdout.strip()
+    compared = ["| scale | full build (s) | baseline full build (s) | night (s) | baseline night (s) | night / full "
+                "less the fixed cost | baseline, same |", "|---|---|---|---|---|---|---|"]
     lines = [f"## {datetime.now(UTC):%Y-%m-%d %H:%M} UTC", "", f"Machine: {machine()}", "",
              "| scale | stage | seconds | source rows | rows/s | peak memory (MiB) |", "|---|---|---|---|---|---|"]
     slow_lines, backtest, points = [], [], []
@@ -265,7 +311,8 @@ def _run_bench(scales: list[float], workdir: Path, echo, pg: postgres.Settings |
         on_pg = pg if postgres_up_to is None or scale <= postgres_up_to else None
         try:
             stages, profiles, differing = bench_scale(
-                scale, workdir, pg=on_pg, validate=validate_up_to is None or scale <= validate_up_to)
+                scale, workdir, pg=on_pg, validate=validate_up_to is None or scale <= validate_up_to,
+                baseline=base_dir)
         except RuntimeError as exc:  # e.g. out of memory or disk at the largest scale: keep the scales measured
             failed.append(f"Scale {scale} did not complete: {str(exc).strip().splitlines()[-1][:300]}")
             echo(f"  {failed[-1]}")
@@ -273,6 +320,9 @@ def _run_bench(scales: list[float], workdir: Path, echo, pg: postgres.Settings |
         if fixed is None:
             fixed = fixed_cost(workdir, workdir / f"scale-{scale}")
             echo(f"  fixed cost (nightly dbt build, empty delivery) {fixed[0]:.1f}s, full parse {fixed[2]:.1f}s")
+            if base_dir is not None:
+                base_fixed = fixed_cost(workdir, workdir / f"scale-{scale}", project=base_dir)
+                echo(f"  baseline fixed cost {base_fixed[0]:.1f}s")
         backtest = _backtest(workdir / f"scale-{scale}.duckdb", scale)
         for st in stages:
             lines.append(f"| {scale} | {st.name} | {st.seconds:.1f} | {st.rows:,} | {st.rows_per_s:,.0f} | "
@@ -285,6 +335,12 @@ def _run_bench(scales: list[float], workdir: Path, echo, pg: postgres.Settings |
                      f"{by['daily dbt build'].seconds:.1f} | "
                      f"{by['daily dbt build'].seconds / by['dbt build'].seconds:.0%} | "
                      f"{_share(by['daily dbt build'].seconds - fixed[0], by['dbt build'].seconds - fixed[0])} |")
+        if base_dir is not None:
+            full, night = by["dbt build"].seconds, by["daily dbt build"].seconds
+            b_full, b_night = by["baseline: dbt build"].seconds, by["baseline: daily dbt build"].seconds
+            compared.append(f"| {scale} | {full:.1f} | {b_full:.1f} | {night:.1f} | {b_night:.1f} | "
+                            f"{_share(night - fixed[0], full - fixed[0])} | "
+                            f"{_share(b_night - base_fixed[0], b_full - base_fixed[0])} |")
         if on_pg is not None:
             duck, copy, build = by["dbt build"], by["postgres: copy raw"], by["postgres: dbt build"]
             engines.append(f"| {scale} | {duck.seconds:.1f} | {copy.seconds:.1f} | {build.seconds:.1f} | "
@@ -298,6 +354,9 @@ def _run_bench(scales: list[float], workdir: Path, echo, pg: postgres.Settings |
               *_ratios(points, fixed[0]),
               "", "The next night: the following day's change delivery loaded and built (incremental staging and "
               "B-model, D-58; target daily <= 10% of full):", "", *daily,
+              *(["", f"This commit ({head}) against the baseline {base_name} ({baseline}), the same warehouses and "
+                 f"nights built by each in this run; fixed cost {fixed[0]:.1f} s against {base_fixed[0]:.1f} s:", "",
+                 *compared] if base_dir is not None and base_fixed is not None else []),
               *(["", "The same scale on PostgreSQL (local server, fresh database; marts compared with DuckDB's):", "",
                  *engines] if pg is not None else []),
               "", "Slowest models and thread time per kind of node (dbt run_results.json; 2 threads):", *slow_lines,

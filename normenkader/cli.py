@@ -67,6 +67,8 @@ def main(argv: list[str] | None = None) -> int:
                     help="build on PostgreSQL only the scales up to this one (its build takes ~3x DuckDB's)")
     bn.add_argument("--validate-up-to", type=float, default=None,
                     help="run the GX validation only at the scales up to this one (~25 min at scale 10)")
+    bn.add_argument("--baseline", default=None, metavar="REV",
+                    help="also build each scale's warehouse and night with this git revision's project (e.g. HEAD~1)")
     args = p.parse_args(argv)
 
     if args.cmd == "generate":
@@ -115,7 +117,7 @@ def main(argv: list[str] | None = None) -> int:
         from normenkader.bench import run_bench
 
         run_bench(args.scales, args.workdir, with_postgres=not args.no_postgres, postgres_up_to=args.postgres_up_to,
-                  validate_up_to=args.validate_up_to)
+                  validate_up_to=args.validate_up_to, baseline=args.baseline)
         return 0
     if args.cmd == "postgres":
         from normenkader import postgres

@@ -134,10 +134,15 @@ from (
     {{ return({'relations': [target]}) }}
 {%- endmaterialization %}
 
-{#- The configuration of a dirty set: one row per institution and key, replaced when marked again. -#}
+{#- The configuration of a dirty set: one row per institution and key, replaced when marked again; a table where
+    the models below it are rebuilt whole anyway (Spark: every key of a first build). -#}
 {% macro dirty_set_model(grain) -%}
-    {{ config(materialized='incremental', incremental_strategy='delete+insert', unique_key=['institution', grain],
-              on_schema_change='fail') }}
+    {%- if nk_rebuilds_whole() -%}
+        {{ config(materialized='table') }}
+    {%- else -%}
+        {{ config(materialized='incremental', incremental_strategy='delete+insert', unique_key=['institution', grain],
+                  on_schema_change='fail') }}
+    {%- endif -%}
 {%- endmacro %}
 
 {#- The dirty set's latest stamp, read when the model is compiled and written in as a literal (a constant lets the

@@ -8,6 +8,7 @@ stopped afterwards (normenkader.postgres); the raw layer of the session warehous
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import socket
 import tempfile
@@ -147,3 +148,40 @@ def test_postgres_quarantines_the_same_bad_values(pg, tmp_path, monkeypatch):
         on_postgres = [tuple(r) for r in cur.fetchall()]
     assert on_duckdb == expected
     assert on_postgres == expected
+
+
+@pytest.mark.skipif(not os.environ.get("NORMENKADER_TEST_PG_NIGHTS"),
+                    reason="four PostgreSQL builds: run by `make test-engines` (NORMENKADER_TEST_PG_NIGHTS=1)")
+def test_postgres_nights_equal_the_full_build(pg, warehouse, tmp_path, monkeypatch):
+    """Issue 27: on PostgreSQL too, a full delivery and three change deliveries built night by night (staging per
+    delivery, the models below it per dirty key, D-77) give the marts of the last day's full delivery built at once
+    (the DuckDB session warehouse), and a night rebuilds a small part of the per-key tables."""
+    from dataclasses import replace
+
+    from normenkader.generate.daily import daily_peildatums, generate_daily
+    from normenkader.load import load
+    from normenkader.tests.conftest import SCALE, SEED
+    from normenkader.tests.test_daily import COMPARED_SCHEMAS, DAYS, HISTORY, PEILDATUM
+    from normenkader.warehouse import NIGHTLY_BUILD
+
+    root = tmp_path / "deliveries"
+    generate_daily(SCALE, SEED, root, PEILDATUM, DAYS, echo=lambda *a: None)
+    db = tmp_path / "nights.duckdb"  # the loader's raw layer, copied to PostgreSQL each night
+    settings = replace(pg, dbname="nights")
+    postgres.recreate_database(settings)
+    monkeypatch.setenv("NORMENKADER_PG_DBNAME", settings.dbname)
+    for day in daily_peildatums(PEILDATUM, DAYS):
+        for inst in ("ziekenhuis_demo", "ggz_demo"):
+            load(root / inst / day, db, echo=lambda *a: None)
+        postgres.sync_raw(db, settings, echo=lambda *a: None)
+        run_dbt([*NIGHTLY_BUILD, "--target", "demo_postgres", "--target-path", "target/postgres_nights", "--quiet"],
+                db)
+    with settings.connect() as con:
+        _, differences = compare_with_postgres(warehouse.db, con)
+        with con.cursor() as cur:
+            cur.execute("""select count(*) filter (where _built_at = (select max(_built_at)
+                from intermediate.int_bmodel__factuurregel)), count(*) from intermediate.int_bmodel__factuurregel""")
+            rebuilt, total = cur.fetchone()
+    compared = {t: d for t, d in differences.items() if t.split(".")[0] in COMPARED_SCHEMAS and t not in HISTORY}
+    assert compared == {}
+    assert 0 < rebuilt < total / 4, (rebuilt, total)
