@@ -17,10 +17,11 @@
   included, so the models below it need no incremental code of their own.
 -#}
 
-{#- More keys than this for one institution: its rows are rebuilt whole (the literal list would be longer than
-    what it saves). -#}
+{#- More keys than this for one institution: its rows are rebuilt whole. A night at scale 10 marks about 26,000
+    patients of 1.6 million; with the list, its activities cost a fraction of rewriting all of them, and a list of
+    this length still does (docs/benchmarks.md, the 2026-12-07 run). -#}
 {% macro nk_dirty_keys_max() -%}
-    {{ return(20000) }}
+    {{ return(100000) }}
 {%- endmacro %}
 
 {#- Whether this engine rebuilds the tables kept between builds whole each build: Spark's parquet tables cannot delete
