@@ -126,7 +126,6 @@ def fixed_cost(workdir: Path, template: Path, project: Path = PROJECT_ROOT) -> t
         with path.open("rb") as fh:
             target.write_bytes(fh.readline())
     bin_dir = Path(sys.executable).parent
-    db.unlink(missing_ok=True)
     env = _project_env(db, project)
     _run([str(bin_dir / "normenkader"), "load", "--root", str(root), "--db", str(db)], env)
     parse, _ = _dbt_parse(env, project=project)
