@@ -117,13 +117,15 @@ from (
             {%- endcall -%}
         {%- else -%}
             {%- set columns = adapter.get_columns_in_relation(target) | map(attribute='name') | list -%}
+            {#- one predicate for both statements (the list of keys is rendered once): the same alias in each -#}
+            {%- set dirty = nk_dirty_predicate(rows, grain, 'd') -%}
             {%- call statement('main') -%}
-                delete from {{ target }} as t
-                where {{ nk_dirty_predicate(rows, grain, 't') }};
+                delete from {{ target }} as d
+                where {{ dirty }};
                 insert into {{ target }} ({{ columns | map('tojson') | join(', ') | replace('"', '') }})
-                select {% for c in columns %}n.{{ adapter.quote(c) }}{{ ', ' if not loop.last }}{% endfor %}
-                from ({{ stamped }}) as n
-                where {{ nk_dirty_predicate(rows, grain, 'n') }}
+                select {% for c in columns %}d.{{ adapter.quote(c) }}{{ ', ' if not loop.last }}{% endfor %}
+                from ({{ stamped }}) as d
+                where {{ dirty }}
             {%- endcall -%}
         {%- endif -%}
     {%- endif -%}
