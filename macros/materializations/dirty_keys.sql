@@ -176,31 +176,42 @@ from (
     {{ return(dirty_set_since() if is_incremental() else nk_timestamp_literal(none)) }}
 {%- endmacro %}
 
-{#- The keys of a sector's change feed (`feed`) applied (new, changed or deleted) since `since`; `extracts`, a list,
-    keeps only those extracts. -#}
-{% macro dirty_set_changes(feed, since, extracts=none) -%}
+{#- The rows of a sector's change feed (`feed`), or only those of `extracts` (a list). -#}
+{% macro dirty_set_feed(feed, extracts=none) -%}
     select * from {{ feed }}
-    where
-        applied_at > {{ since }}
-        {%- if extracts %}
-        and extract_name in ({% for e in extracts %}'{{ e }}'{{ ', ' if not loop.last }}{% endfor %})
-        {%- endif %}
+    {%- if extracts %}
+    where extract_name in ({% for e in extracts %}'{{ e }}'{{ ', ' if not loop.last }}{% endfor %})
+    {%- endif %}
+{%- endmacro %}
+
+{#- The keys of a sector's change feed applied (new, changed or deleted) since `since`. -#}
+{% macro dirty_set_changes(feed, since, extracts=none) -%}
+    select * from ({{ dirty_set_feed(feed, extracts) }}) as feed
+    where applied_at > {{ since }}
 {%- endmacro %}
 
 {#- The institutions a dirty set marks whole (`*`): those whose state of an extract was rebuilt whole since `since`
     (a new full delivery, a delivery loaded again, an earlier peildatum: every key applied since; every institution
-    on a first build), and those that are gone. -#}
+    on a first build), and those gone from the feed. The feed is grouped once (a CTE read twice is materialised, and
+    this one is small): at scale 10 it holds 60 million keys, and a second scan for the institutions still present
+    cost seconds a night. -#}
 {% macro dirty_set_whole_institutions(feed, since, extracts=none) -%}
-    select institution
-    from {{ feed }}
-    {%- if extracts %}
-    where extract_name in ({% for e in extracts %}'{{ e }}'{{ ', ' if not loop.last }}{% endfor %})
-    {%- endif %}
-    group by institution, extract_name
-    having min(applied_at) > {{ since }} or {{ since }} is null
-    {%- if is_incremental() %}
-    union
-    select institution from {{ this }}
-    where institution not in (select institution from {{ feed }})
-    {%- endif %}
+    select institution from (
+        with per_extract as (
+            select
+                institution,
+                extract_name,
+                min(applied_at) as eerst_toegepast
+            from ({{ dirty_set_feed(feed, extracts) }}) as feed
+            group by institution, extract_name
+        )
+
+        select institution from per_extract
+        where eerst_toegepast > {{ since }} or {{ since }} is null
+        {%- if is_incremental() %}
+        union
+        select institution from {{ this }}
+        where institution not in (select institution from per_extract)
+        {%- endif %}
+    ) as heel
 {%- endmacro %}
