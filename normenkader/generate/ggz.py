@@ -83,7 +83,8 @@ def generate_ggz(g: Generator, contract: Contract, scale: float, peildatum: str,
                  then 'weekend' else 'stay' end as status
         from expanded""")
 
-    injected = n1541.brief_cases() + n1541.financing_cases() + n1541.random_cases(max(8, round(100 * scale)), g.seed)
+    injected = (n1541.brief_cases() + n1541.financing_cases() + n1541.zpm_cases()
+                + n1541.random_cases(max(8, round(100 * scale)), g.seed))
     _insert_injected(g, injected)
 
     g.sql("deel", """
@@ -140,6 +141,7 @@ def generate_ggz(g: Generator, contract: Contract, scale: float, peildatum: str,
     _write_n1541_truth(g)
 
     _zpm(g, peil, n_cl)
+    _insert_injected_zpm(g, peil)
 
     e = contract.by_name
     return {
@@ -276,6 +278,27 @@ def _write_n1541_truth(g: Generator) -> None:
         left join tarief t2 on t2.jaar = year(p.begindatum)
             and coalesce(m.minuten_voor, 0) between t2.minuten_van and t2.minuten_tot""")
     g.write_truth("ggz_n1541_scenarios", "select * from truth", "client_id, dbc_id")
+
+
+def _insert_injected_zpm(g: Generator, peil: str) -> None:
+    """The injected stays from 2022 on are ZPM stay days (there are no DBCs then); their truth per client, insurer and
+    year is what the walk put past the limit (N1541ZPM, D-78): the stay days, not the leave days, delivered by the
+    peildatum."""
+    g.con.execute(f"""
+        insert into vd by name
+        select 'VDINJ' || substr(w.client_id, 5) || strftime(w.datum, '%Y%m%d') as verblijfsdag_id, w.client_id,
+            w.datum, 'C' as verblijf_categorie, 0 as beveiligingsniveau, null as toeslag_code, '3311' as uzovi,
+            t.dagtarief as bedrag, 'N' as is_wvggz, 'N' as is_zorgmachtiging
+        from inj_walk w join vtarief t on t.jaar = year(w.datum) and t.verblijf_categorie = 'C'
+        where w.status = 'stay' and w.datum >= date '2022-01-01' and w.datum < {peil}""")
+    g.sql("truth_zpm", f"""
+        select w.scenario, w.client_id, '3311' as uzovi, year(w.datum) as jaar,
+            min(w.datum) as eerste_onrechtmatige_dag, max(w.datum) as laatste_onrechtmatige_dag,
+            count(*) as onrechtmatige_verblijfsdagen, sum(cast(t.dagtarief as decimal(14, 2))) as financiele_impact
+        from inj_walk w join vtarief t on t.jaar = year(w.datum) and t.verblijf_categorie = 'C'
+        where w.over_limiet and w.status = 'stay' and w.datum >= date '2022-01-01' and w.datum < {peil}
+        group by all""")
+    g.write_truth("ggz_n1541zpm_scenarios", "select * from truth_zpm", "client_id, jaar")
 
 
 def _zpm(g: Generator, peil: str, n_cl: int) -> None:

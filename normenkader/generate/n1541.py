@@ -120,6 +120,29 @@ def financing_cases() -> list[Case]:
     ]
 
 
+def zpm_cases() -> list[Case]:
+    """The stay limit under the zorgprestatiemodel (N1541ZPM, D-78): a stay begun under DBCs (up to 2021) and
+    continued as ZPM stay days (from 2022) is one stay; stay days from 2022 on are delivered as ZPM stay days."""
+    dbcs_2020 = [("2020-07-01", "2021-06-30"), ("2021-07-01", "2021-12-31")]
+    return [
+        # day 1,096 = 2023-07-01: the stay days of 2023-07-01..12-31 are unlawful (184)
+        Case("n1541zpm_1096_dagen", [("2020-07-01", "2023-12-31")], dbcs_2020),
+        # exactly 1,095 days: no finding
+        Case("n1541zpm_precies_1095", [("2020-07-01", "2023-06-30")], dbcs_2020),
+        # January 2022 not registered (31 days): the stay ends, counting restarts on 2022-02-01: no finding
+        Case("n1541zpm_onderbreking_31", [("2020-07-01", "2021-12-31"), ("2022-02-01", "2023-12-31")], dbcs_2020),
+        # 30 days not registered: the stay goes on, the days do not count: day 1,096 = 2023-07-31
+        Case("n1541zpm_onderbreking_30", [("2020-07-01", "2021-12-31"), ("2022-01-31", "2023-12-31")], dbcs_2020),
+        # weekend leave counts (2022) but is not billed (2023, past the limit): 182 unlawful stay days
+        Case("n1541zpm_weekendverlof", [("2020-07-01", "2022-03-04"), ("2022-03-07", "2023-08-04"),
+                                        ("2023-08-07", "2023-12-31")], dbcs_2020,
+             [("weekend", "2022-03-05", "2022-03-06"), ("weekend", "2023-08-05", "2023-08-06")]),
+        # the limit passed in 2022: a finding for 2022 and one for 2023
+        Case("n1541zpm_twee_jaren", [("2019-10-01", "2023-03-31")],
+             [("2019-10-01", "2020-09-29"), ("2020-09-30", "2021-09-29"), ("2021-09-30", "2021-12-31")]),
+    ]
+
+
 def _dbc_chain(start: date, end: date, rng: random.Random) -> list[tuple[str, str]]:
     """Consecutive DBCs of at most 365 days covering start..end (N1395)."""
     out, d = [], start

@@ -27,7 +27,10 @@ DAYS = 3
 # kwaliteit describes the deliveries themselves (a row count per delivery of the chain), so it differs by design;
 # the history mart keeps a row per delivery built; VOLATILE columns are build stamps
 COMPARED_SCHEMAS = ("massa", "normen", "var", "volume")
-HISTORY = ("massa.rpt_massa_aansluiting_historie",)
+HISTORY = ("massa.rpt_massa_aansluiting_historie", "normen.fct_norm_bevindingen_historie")
+# the findings' history knows the days before (D-79): a full build of the last day alone sees every finding first
+# on that day, so the findings of the last day must be the same, not when they were first seen or resolved
+HISTORY_ONLY = {"normen.fct_norm_bevindingen_historie": ("eerste_gezien", "status", "opgelost_op")}
 # the intermediate models rebuilt per dirty key (D-77) are compared too, with the key column each row has; _built_at
 # stamps their rebuilds
 INCREMENTAL = {"intermediate.int_bmodel__factuurregel": "factuurregel_id",
@@ -103,7 +106,8 @@ def _table_rows(con, table: str) -> tuple[list[str], str]:
     cols = [c for (c,) in con.execute(f"""select column_name from information_schema.columns
         where table_catalog = current_database() and table_schema || '.' || table_name = '{table}'
         order by ordinal_position""").fetchall()
-        if c not in VOLATILE and not (table in INCREMENTAL and c in PROVENANCE)]
+        if c not in VOLATILE and not (table in INCREMENTAL and c in PROVENANCE)
+        and c not in HISTORY_ONLY.get(table, ())]
     return cols, ", ".join(f'"{c}"' for c in cols)
 
 
@@ -123,6 +127,7 @@ def mart_differences(day_db: Path, full_db: Path) -> dict[str, str]:
         for table in tables:
             # the history keeps the reconciliation of every delivery built: the last day's must be the same
             where = f" where peildatum = date '{PEILDATUM}'" if table in HISTORY else ""
+            where += " and status != 'opgelost'" if table in HISTORY_ONLY else ""
             if differs := _table_differences(con, table, where):
                 out[table] = differs
     return out
@@ -950,3 +955,51 @@ def test_an_edited_seed_counts_on_the_next_night_without_a_full_refresh(warehous
     before = warehouse.query(query)[0]
     assert findings[0] >= before[0] and findings[1] > before[1]
     assert afspraak == [(Decimal("61000"),)]
+
+
+def test_findings_are_new_persist_and_resolve_from_one_delivery_to_the_next(warehouse, tmp_path):
+    """D-79, issue 28 item 3: three deliveries of the GGZ provider in a row. 2025-03-02 lengthens the clean DBC
+    D000000000 (2018-05-25..2019-01-05) to 400 days, which makes it an N1395 finding; 2025-03-03 deletes every stay
+    of CINJ0002, whose N1541 finding DINJ0002-2 goes. From the changes: D000000000 is nieuw on 03-02 and blijvend on
+    03-03, first seen 03-02; DINJ0002-2 is nieuw on 03-01, blijvend on 03-02 and opgelost on 03-03 (last seen 03-02,
+    resolved on 03-03); every other finding is blijvend since 03-01. Building a delivery again and --full-refresh
+    change none of it."""
+    history = "fct_norm_bevindingen_historie"
+    root, full, db, select = _ggz_warehouse(warehouse, tmp_path, [history])
+    query = f"""select peildatum::varchar, norm_id, entiteit_id, status, eerste_gezien::varchar,
+        laatste_gezien::varchar, opgelost_op::varchar from normen.{history} order by all"""
+    dbc = next(d for d in _rows(full / "ggz_dbc.csv") if d["dbc_id"] == "D000000000")
+    assert (dbc["begindatum"], dbc["einddatum"]) == ("2018-05-25", "2019-01-05")
+    stays = [v for v in _rows(full / "ggz_verblijf.csv") if v["client_id"] == "CINJ0002"]
+    assert stays
+    with duckdb.connect(str(db), read_only=True) as con:
+        first = con.execute(query).fetchall()
+    others = {(n, e) for _, n, e, *_ in first} - {("N1541", "DINJ0002-2")}
+    assert ("N1541", "DINJ0002-2") in {(n, e) for _, n, e, *_ in first} and len(others) >= 5
+    assert ("N1395", "D000000000") not in others
+    assert {r[3:] for r in first} == {("nieuw", PEILDATUM, PEILDATUM, None)}
+
+    load(_hospital_change(root / "ggz_demo" / "2025-03-02", {
+        "ggz_dbc": [{**dbc, "einddatum": "2019-06-28", "mutatie": "W"}]}, basis=full), db, echo=lambda *x: None)
+    run_dbt(select, db)
+    load(_hospital_change(root / "ggz_demo" / "2025-03-03", {
+        "ggz_verblijf": [{**v, "mutatie": "V"} for v in stays]}, basis=full, after="2025-03-02"),
+        db, echo=lambda *x: None)
+    run_dbt(select, db)
+    with duckdb.connect(str(db), read_only=True) as con:
+        rows = con.execute(query).fetchall()
+    per_day = {}
+    for peil, norm, entity, *rest in rows:
+        per_day.setdefault(peil, {})[(norm, entity)] = tuple(rest)
+    assert per_day["2025-03-01"] == {k: ("nieuw", PEILDATUM, PEILDATUM, None) for k in {*others,
+                                                                                       ("N1541", "DINJ0002-2")}}
+    assert per_day["2025-03-02"] == {**{k: ("blijvend", PEILDATUM, "2025-03-02", None)
+                                        for k in {*others, ("N1541", "DINJ0002-2")}},
+                                     ("N1395", "D000000000"): ("nieuw", "2025-03-02", "2025-03-02", None)}
+    assert per_day["2025-03-03"] == {**{k: ("blijvend", PEILDATUM, "2025-03-03", None) for k in others},
+                                     ("N1395", "D000000000"): ("blijvend", "2025-03-02", "2025-03-03", None),
+                                     ("N1541", "DINJ0002-2"): ("opgelost", PEILDATUM, "2025-03-02", "2025-03-03")}
+    run_dbt(select, db)  # the same delivery again
+    run_dbt(["build", "--quiet", "--select", history, "--full-refresh", "--exclude-resource-type", "unit_test"], db)
+    with duckdb.connect(str(db), read_only=True) as con:
+        assert con.execute(query).fetchall() == rows

@@ -111,6 +111,28 @@ def test_n1541_truth_matches_brief_examples(scenario, cutoff, unlawful_days):
     assert _cutoff(case) == (cutoff, unlawful_days)
 
 
+@pytest.mark.parametrize(("scenario", "cutoff", "per_year"), [
+    # a stay from 2020-07-01 under DBCs, on as ZPM stay days from 2022 (D-78): day 1,096 = 2023-07-01, and
+    # July..December 2023 = 31 + 31 + 30 + 31 + 30 + 31 = 184 days
+    ("n1541zpm_1096_dagen", date(2023, 7, 1), {2023: 184}),
+    ("n1541zpm_precies_1095", None, {}),
+    ("n1541zpm_onderbreking_31", None, {}),
+    # 30 days of January 2022 not counted: 549 days to 2021-12-31, day 550 = 2022-01-31, day 1,096 = 2023-07-31
+    ("n1541zpm_onderbreking_30", date(2023, 7, 31), {2023: 154}),
+    # the leave of 2022-03-05/06 counts, that of 2023-08-05/06 is no stay day billed: 184 - 2
+    ("n1541zpm_weekendverlof", date(2023, 7, 1), {2023: 182}),
+    # from 2019-10-01 (2020 a leap year): day 1,096 = 2022-09-30; 2022: 1 + 92 days, 2023: January..March = 90
+    ("n1541zpm_twee_jaren", date(2022, 9, 30), {2022: 93, 2023: 90}),
+])
+def test_n1541zpm_truth_matches_hand_counts(scenario, cutoff, per_year):
+    case = next(c for c in n1541.zpm_cases() if c.scenario == scenario)
+    days = n1541.walk(n1541.day_statuses(case), case.niet_zvw_days())
+    past = [d for d, _, _, over in days if over]
+    unlawful = [d for d, s, _, over in days if over and s == "stay"]
+    assert (past[0] if past else None) == cutoff
+    assert {y: sum(1 for d in unlawful if d.year == y) for y in {d.year for d in unlawful}} == per_year
+
+
 def test_n1541_case2_gap_days_get_no_number():
     case = next(c for c in n1541.brief_cases() if c.scenario == "n1541_case2_onderbreking_20")
     numbered = {d: n for d, s, n, _ in n1541.walk(n1541.day_statuses(case))}

@@ -43,6 +43,32 @@ def test_n1541_has_no_false_positives_on_clean_stays(warehouse):
     assert clean_stays > 10  # the clean remainder does have stays to judge
 
 
+def test_n1541zpm_finds_every_injected_case_with_its_impact(warehouse):
+    with warehouse.truth("ggz_n1541zpm_scenarios").open() as fh:
+        truth = {(r["client_id"], int(r["jaar"])): r for r in csv.DictReader(fh)}
+    # a stay passing 1,095 days in 2023 (and one passing it in 2022: a finding for 2022 and one for 2023)
+    assert {r["scenario"] for r in truth.values()} >= {"n1541zpm_1096_dagen", "n1541zpm_twee_jaren"}
+    assert any(jaar == 2023 for _, jaar in truth)
+    rows = warehouse.query("""select client_id, kader_jaar, uzovi, eerste_onrechtmatige_dag, laatste_onrechtmatige_dag,
+            onrechtmatige_verblijfsdagen, financiele_impact
+        from normen.fct_norm_n1541zpm where client_id like 'CINJ%'""")
+    got = {(r[0], r[1]): r for r in rows}
+    assert set(got) == set(truth)
+    for key, t in truth.items():
+        _, _, uzovi, first, last, days, impact = got[key]
+        assert (uzovi, str(first), str(last), days) == (
+            t["uzovi"], t["eerste_onrechtmatige_dag"], t["laatste_onrechtmatige_dag"],
+            int(t["onrechtmatige_verblijfsdagen"])), key
+        assert impact == Decimal(t["financiele_impact"]), key
+
+
+def test_n1541zpm_has_no_false_positives_on_clean_stays(warehouse):
+    assert warehouse.query("select count(*) from normen.fct_norm_n1541zpm where client_id not like 'CINJ%'") == [(0,)]
+    clean = warehouse.query("""select count(distinct client_id) from intermediate.int_bmodel__zpm_prestatie
+        where prestatie_soort = 'stay_day' and client_id not like 'CINJ%'""")[0][0]
+    assert clean > 10  # the clean remainder does have ZPM stays to judge
+
+
 def test_a_finding_traces_back_to_source_file_and_line(warehouse):
     rows = warehouse.query("""
         select b.bevinding_id, n.onrechtmatige_verblijfsdagen, count(*) as dagen,
@@ -63,11 +89,11 @@ def test_bevindingen_hold_every_norm_finding(warehouse):
     per_norm = {n: (c, i) for n, c, i in warehouse.query(
         "select norm_id, count(*), sum(financiele_impact) from normen.fct_norm_bevindingen group by norm_id")}
     expected = {}
-    for norm in ("n0127", "n0525", "n0563", "n1395", "n1541"):
+    for norm in ("n0127", "n0525", "n0563", "n1395", "n1541", "n1541zpm"):
         count, impact = warehouse.query(f"select count(*), sum(financiele_impact) from normen.fct_norm_{norm}")[0]
         if count:
             expected[norm.upper()] = (count, impact)
-    assert per_norm == expected and len(expected) == 5  # every norm finds its injected cases
+    assert per_norm == expected and len(expected) == 6  # every norm finds its injected cases
 
 
 def _msz_truth(warehouse) -> dict[str, dict]:

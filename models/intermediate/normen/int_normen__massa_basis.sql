@@ -1,5 +1,6 @@
 -- the mass a norm's financial impact is set against, per institution, sector and year of the care judged:
 -- MSZ the onderzoeksmassa of the jaarlaag (over the book years that hold it), GGZ the DBC mass of the opening year
+-- (up to 2021) and the ZPM prestaties of the year (from 2022)
 with onderzoeksmassa as (
     select * from {{ ref('int_factuurregels_in_onderzoeksmassa') }}
 ),
@@ -10,6 +11,10 @@ dbcs as (
 
 verblijf as (
     select * from {{ ref('stg_ggz__verblijf') }}
+),
+
+zpm_prestaties as (
+    select * from {{ ref('int_bmodel__zpm_prestatie') }}
 ),
 
 msz as (
@@ -44,8 +49,23 @@ ggz as (
     from dbcs as d
     left join verblijf_per_dbc as v on d.institution = v.institution and d.dbc_id = v.dbc_id
     group by d.institution, d.openingsjaar
+),
+
+zpm as (
+    -- from 2022 the zorgprestatiemodel: every prestatie billed in the year, stay days included
+    select
+        institution,
+        'GGZ' as sector,
+        jaar,
+        'ZPM-massa prestatiejaar' as massa_soort,
+        count(*) as massa_aantal,
+        sum(bedrag) as massa_bedrag
+    from zpm_prestaties
+    group by institution, jaar
 )
 
 select * from msz
 union all
 select * from ggz
+union all
+select * from zpm

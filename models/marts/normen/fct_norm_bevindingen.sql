@@ -19,6 +19,7 @@ kaders as (
     ('fct_norm_n0563', 'subtraject', 'subtraject_id', 'einddatum'),
     ('fct_norm_n1395', 'dbc', 'dbc_id', 'dbc_einddatum'),
     ('fct_norm_n1541', 'dbc', 'dbc_id', 'eerste_onrechtmatige_dag'),
+    ('fct_norm_n1541zpm', 'verblijfsjaar', 'verblijfsjaar_id', 'eerste_onrechtmatige_dag'),
 ] %}
 
 bevindingen as (

@@ -4,10 +4,6 @@ with alle_verblijfsdagen as (
     select * from {{ ref('int_bmodel__ggz_verblijfsdag') }}
 ),
 
-alle_verlofdagen as (
-    select * from {{ ref('int_bmodel__ggz_verlofdag') }}
-),
-
 alle_dbcs as (
     select * from {{ ref('int_bmodel__ggz_dbc') }}
 ),
@@ -35,86 +31,9 @@ verblijfsdagen as (
     where nr = 1
 ),
 
-verlofdagen as (
-    -- leave during care financed otherwise is part of that care, and does not count either
-    select v.*
-    from alle_verlofdagen as v
-    where not exists (
-        select 1 from alle_dbcs as d
-        where
-            d.financiering != 'zvw'
-            and v.institution = d.institution
-            and v.client_id = d.client_id
-            and v.datum between d.begindatum and coalesce(d.einddatum, v.datum)
-    )
-),
-
-limieten as (
-    -- the limit is the one in force on the day judged: 365 up to 2017, 1,095 from 2018 (R-N1541-2)
-    select * from {{ ref('regulation_verblijf_limits') }}
-),
-
-getelde_dagen as (
-    -- stay days with overnight stay count, and so do weekend and holiday leave days (R-N1541-4)
-    select
-        institution,
-        client_id,
-        datum,
-        max(is_verblijf) as is_verblijf
-    from (
-        select
-            institution,
-            client_id,
-            datum,
-            1 as is_verblijf
-        from verblijfsdagen
-        where met_overnachting
-        union all
-        select
-            institution,
-            client_id,
-            datum,
-            0 as is_verblijf
-        from verlofdagen
-        where telt_als_verblijfsdag
-    ) as dagen
-    group by institution, client_id, datum
-),
-
-onderbrekingen as (
-    -- the days between two counted days are an interruption; they never count themselves (R-N1541-3)
-    select
-        *,
-        {{ dbt.datediff(
-            'lag(datum) over (partition by institution, client_id order by datum)', 'datum', 'day') }} - 1
-            as onderbreking_dagen
-    from getelde_dagen
-),
-
-perioden as (
-    -- an interruption longer than the allowed one ends the period; counting restarts at 1 (R-N1541-5)
-    select
-        o.*,
-        sum(case when o.onderbreking_dagen is null or o.onderbreking_dagen > l.max_onderbreking_dagen then 1 else 0 end)
-            over (partition by o.institution, o.client_id order by o.datum rows unbounded preceding) as periode
-    from onderbrekingen as o
-    inner join limieten as l on o.datum between l.valid_from and l.valid_to
-),
-
-genummerd as (
-    select
-        p.*,
-        row_number() over (partition by p.institution, p.client_id, p.periode order by p.datum) as dagnummer,
-        l.max_ononderbroken_dagen
-    from perioden as p
-    inner join limieten as l on p.datum between l.valid_from and l.valid_to
-),
-
 over_limiet as (
-    -- every counted day past the limit; the first is the cut-off, even when it is a leave day (R-N1541-8)
-    select *
-    from genummerd
-    where dagnummer > max_ononderbroken_dagen
+    -- every counted day past the limit, counted across DBCs (R-N1541-6) in the one place both stay norms read
+    select * from {{ ref('int_normen__verblijf_boven_limiet') }}
 ),
 
 per_dbc as (
