@@ -3,6 +3,10 @@
 -- every finding of every delivery, with the delivery it was first and last seen in and its status in this one:
 -- nieuw (not in the delivery before), blijvend (in the delivery before too) or opgelost (gone since); a resolved
 -- finding stays in every later delivery as opgelost. Rebuilding a delivery replaces only that delivery's rows.
+{#- the history so far; a first build has none (an empty set of the same columns) -#}
+{%- set eerder = this if is_incremental() else '(select *, peildatum as eerste_gezien, peildatum as laatste_gezien, '
+    ~ "cast(null as date) as opgelost_op, 'nieuw' as status from huidig where 1 = 0)" %}
+
 with bevindingen as (
     select * from {{ ref('fct_norm_bevindingen') }}
 ),
@@ -33,13 +37,12 @@ huidig as (
     inner join leveringen as l on b.institution = l.institution
 ),
 
-{% if is_incremental() %}
 vorige_levering as (
     -- per institution the latest delivery before this one in the history
     select
         h.institution,
         max(h.peildatum) as peildatum
-    from {{ this }} as h
+    from {{ eerder }} as h
     inner join leveringen as l on h.institution = l.institution
     where h.peildatum < l.peildatum
     group by h.institution
@@ -47,22 +50,9 @@ vorige_levering as (
 
 vorig as (
     select h.*
-    from {{ this }} as h
+    from {{ eerder }} as h
     inner join vorige_levering as v on h.institution = v.institution and h.peildatum = v.peildatum
 ),
-{% else %}
-vorig as (
-    -- a first build: no delivery before
-    select
-        *,
-        peildatum as eerste_gezien,
-        peildatum as laatste_gezien,
-        cast(null as date) as opgelost_op,
-        'nieuw' as status
-    from huidig
-    where 1 = 0
-),
-{% endif %}
 
 samen as (
     select
