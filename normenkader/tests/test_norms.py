@@ -7,6 +7,8 @@ import csv
 import json
 from decimal import Decimal
 
+import duckdb
+
 from normenkader import PROJECT_ROOT
 
 
@@ -201,3 +203,45 @@ def test_norm_catalog_and_models_match(warehouse):
     assert all(catalog[n] == f"fct_norm_{n.lower()}" for n in catalog)
     union_parents = {d.split(".")[-1] for d in models["fct_norm_bevindingen"]["depends_on"]["nodes"]}
     assert norm_models <= union_parents
+
+
+def test_a_norm_switched_off_leaves_the_marts_and_an_invalid_selection_fails_naming_the_row(tmp_path, warehouse):
+    """D-80, issue 28 item 2: ggz_demo switches N1541ZPM off from 2023 and N1395 off for 2019 (Horizontaal Toezicht
+    only); the combined findings and the risk overview lose exactly those norm-years, the norms' own models keep
+    every finding. Wrong rows fail the build, each named: a norm-year in a fixed framework (N1541 2017, SGGZ 2017
+    Verblijf), an unknown norm, two rows whose years overlap, jaar_tot before jaar_van."""
+    from normenkader.tests.test_var import _append, _copy_project
+    from normenkader.warehouse import run_dbt
+
+    project, db = _copy_project(tmp_path, warehouse)
+    selectie = project / "seeds" / "beheer" / "beheer_norm_selectie.csv"
+    select = ["--select", "beheer_norm_selectie+", "--exclude-resource-type", "unit_test"]
+    per_year = "select norm_id, kader_jaar, count(*) from normen.fct_norm_bevindingen group by all order by all"
+    with duckdb.connect(str(db), read_only=True) as con:
+        before = con.execute(per_year).fetchall()
+        own = con.execute("select count(*) from normen.fct_norm_n1541zpm").fetchone()[0]
+    assert {(n, j) for n, j, _ in before} >= {("N1541ZPM", 2022), ("N1541ZPM", 2023), ("N1395", 2019)}
+
+    _append(selectie, ["ggz_demo", "N1541ZPM", "2023", "", "false", "HT: niet gekozen vanaf 2023"])
+    _append(selectie, ["ggz_demo", "N1395", "2019", "2019", "false", "HT 2019: ander accent"])
+    run_dbt(["build", "--quiet", *select], db, project_dir=project)
+    with duckdb.connect(str(db), read_only=True) as con:
+        after = con.execute(per_year).fetchall()
+        risico = {(n, j) for n, j in con.execute("select norm_id, jaar from normen.rpt_norm_risico").fetchall()}
+        assert con.execute("select count(*) from normen.fct_norm_n1541zpm").fetchone()[0] == own
+    assert after == [r for r in before if r[:2] not in {("N1541ZPM", 2023), ("N1395", 2019)}]
+    assert ("N1541ZPM", 2022) in risico and not {("N1541ZPM", 2023), ("N1395", 2019)} & risico
+
+    _append(selectie, ["ggz_demo", "N1541", "2017", "2017", "false", ""])
+    _append(selectie, ["ziekenhuis_demo", "N9999", "2024", "", "false", ""])
+    _append(selectie, ["ggz_demo", "N1541ZPM", "2024", "2025", "false", ""])
+    _append(selectie, ["ggz_demo", "N1395", "2021", "2020", "true", ""])
+    proc = run_dbt(["build", *select], db, project_dir=project, check=False)
+    assert proc.returncode != 0
+    out = proc.stdout
+    assert ("beheer_norm_selectie (ggz_demo, N1541, 2017..2017, toepassen false): de norm hoort in 2017..2017 bij "
+            "het vaste kader SGGZ 2017 Verblijf en kan niet worden uitgeschakeld") in out
+    assert "beheer_norm_selectie (ziekenhuis_demo, N9999, 2024.., toepassen false): onbekende norm" in out
+    assert ("beheer_norm_selectie (ggz_demo, N1541ZPM, 2024..2025, toepassen false): overlapt met de rij voor "
+            "2023..") in out
+    assert "beheer_norm_selectie (ggz_demo, N1395, 2021..2020, toepassen true): jaar_tot ligt voor jaar_van" in out

@@ -1,4 +1,5 @@
--- every finding of every norm in one schema, for BI tools, the billing block and the risk overview
+-- every finding of every norm the institution applies in one schema, for BI tools, the billing block and the risk
+-- overview; a norm the institution switched off for the year (beheertabel beheer_norm_selectie, D-80) is left out
 with catalog as (
     select * from {{ ref('norm_catalog') }}
 ),
@@ -9,6 +10,12 @@ kaders as (
         {{ dbt.listagg('kader', "'; '", 'order by kader') }} as kaders
     from {{ ref('norm_kader') }}
     group by norm_id
+),
+
+uitgeschakeld as (
+    -- the norms and years an institution does not apply (a valid table: int_normen__beheer_fouten fails the build)
+    select * from {{ ref('beheer_norm_selectie') }}
+    where not toepassen
 ),
 
 {#- one row per norm model: the model, the entity a finding is on, that entity's key, and the finding's date;
@@ -62,11 +69,19 @@ final as (
         b.is_gefactureerd,
         b.financiele_impact,
         b.voorgestelde_correctie,
+        c.blokkeert_facturatie,
         'open' as status,
         {{ dbt.current_timestamp() }} as built_at
     from bevindingen as b
     inner join catalog as c on b.norm_id = c.norm_id
     left join kaders as k on b.norm_id = k.norm_id
+    where not exists (
+        select 1 from uitgeschakeld as u
+        where
+            u.institution = b.institution
+            and u.norm_id = b.norm_id
+            and b.kader_jaar between u.jaar_van and coalesce(u.jaar_tot, b.kader_jaar)
+    )
 )
 
 select * from final
