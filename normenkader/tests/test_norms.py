@@ -245,3 +245,47 @@ def test_a_norm_switched_off_leaves_the_marts_and_an_invalid_selection_fails_nam
     assert ("beheer_norm_selectie (ggz_demo, N1541ZPM, 2024..2025, toepassen false): overlapt met de rij voor "
             "2023..") in out
     assert "beheer_norm_selectie (ggz_demo, N1395, 2021..2020, toepassen true): jaar_tot ligt voor jaar_van" in out
+
+
+def test_a_reviewers_verdict_shows_in_the_marts_and_decides_the_billing_block(tmp_path, warehouse):
+    """D-81, issue 28 item 3: three verdicts on the three not-yet-invoiced findings of the CI deliveries (SN07 N0127
+    disputed, DLNG04 N1395 accepted, SN17B N0525 corrected) show in the combined findings and the history; the billing
+    block keeps only the accepted one. Wrong rows fail the build, each named."""
+    from normenkader.tests.test_var import _append, _copy_project
+    from normenkader.warehouse import run_dbt
+
+    project, db = _copy_project(tmp_path, warehouse)
+    oordelen = project / "seeds" / "beheer" / "beheer_bevinding_oordeel.csv"
+    select = ["--select", "beheer_bevinding_oordeel+", "--exclude-resource-type", "unit_test"]
+    blocked = "select entiteit_id from normen.rpt_facturatieblokkade order by 1"
+    with duckdb.connect(str(db), read_only=True) as con:
+        assert [r[0] for r in con.execute(blocked).fetchall()] == ["DLNG04", "SN07", "SN17B"]
+        others = con.execute("select count(*) from normen.fct_norm_bevindingen").fetchone()[0] - 3
+
+    _append(oordelen, ["ziekenhuis_demo", "N0127", "SN07", "betwist", "J. de Vries", "2026-12-01",
+                       "vroege sluiting op verzoek van de patient, gedocumenteerd"])
+    _append(oordelen, ["ggz_demo", "N1395", "DLNG04", "geaccepteerd", "A. Jansen", "2026-12-02", ""])
+    _append(oordelen, ["ziekenhuis_demo", "N0525", "SN17B", "gecorrigeerd", "J. de Vries", "2026-12-03", ""])
+    run_dbt(["build", "--quiet", *select], db, project_dir=project)
+    with duckdb.connect(str(db), read_only=True) as con:
+        assert [r[0] for r in con.execute(blocked).fetchall()] == ["DLNG04"]
+        judged = con.execute("""select entiteit_id, status, beoordelaar, oordeel_datum::varchar
+            from normen.fct_norm_bevindingen where status != 'open' order by 1""").fetchall()
+        assert con.execute("select count(*) from normen.fct_norm_bevindingen where status = 'open'"
+                           ).fetchone()[0] == others
+        history = con.execute("""select entiteit_id, oordeel from normen.fct_norm_bevindingen_historie
+            where oordeel != 'open' order by 1""").fetchall()
+    assert judged == [("DLNG04", "geaccepteerd", "A. Jansen", "2026-12-02"),
+                      ("SN07", "betwist", "J. de Vries", "2026-12-01"),
+                      ("SN17B", "gecorrigeerd", "J. de Vries", "2026-12-03")]
+    assert history == [("DLNG04", "geaccepteerd"), ("SN07", "betwist"), ("SN17B", "gecorrigeerd")]
+
+    _append(oordelen, ["ggz_demo", "N1541", "DINJ0002-2", "misschien", "A. Jansen", "2026-12-04", ""])
+    _append(oordelen, ["ggz_demo", "N1541", "DINJ0001-2", "betwist", "A. Jansen", "2026-12-04", ""])
+    _append(oordelen, ["ggz_demo", "N1395", "DLNG04", "betwist", "B. Bakker", "2026-12-05", "toch niet"])
+    proc = run_dbt(["build", *select], db, project_dir=project, check=False)
+    assert proc.returncode != 0
+    out = proc.stdout
+    assert "beheer_bevinding_oordeel (ggz_demo, N1541, DINJ0002-2, misschien): onbekend oordeel" in out
+    assert "beheer_bevinding_oordeel (ggz_demo, N1541, DINJ0001-2, betwist): een betwiste bevinding vraagt" in out
+    assert "beheer_bevinding_oordeel (ggz_demo, N1395, DLNG04): dubbel: de bevinding heeft 2 oordelen" in out

@@ -12,6 +12,11 @@ kaders as (
     group by norm_id
 ),
 
+oordelen as (
+    -- the reviewers' verdicts (beheertabel beheer_bevinding_oordeel, D-81)
+    select * from {{ ref('beheer_bevinding_oordeel') }}
+),
+
 uitgeschakeld as (
     -- the norms and years an institution does not apply (a valid table: int_normen__beheer_fouten fails the build)
     select * from {{ ref('beheer_norm_selectie') }}
@@ -70,11 +75,17 @@ final as (
         b.financiele_impact,
         b.voorgestelde_correctie,
         c.blokkeert_facturatie,
-        'open' as status,
+        -- open until a reviewer judged it: geaccepteerd, gecorrigeerd or betwist
+        coalesce(o.oordeel, 'open') as status,
+        o.beoordelaar,
+        o.oordeel_datum,
+        o.toelichting as oordeel_toelichting,
         {{ dbt.current_timestamp() }} as built_at
     from bevindingen as b
     inner join catalog as c on b.norm_id = c.norm_id
     left join kaders as k on b.norm_id = k.norm_id
+    left join oordelen as o
+        on b.institution = o.institution and b.norm_id = o.norm_id and b.entiteit_id = o.entiteit_id
     where not exists (
         select 1 from uitgeschakeld as u
         where

@@ -32,7 +32,8 @@ huidig as (
         b.bevindingsdatum,
         b.is_gefactureerd,
         b.financiele_impact,
-        b.voorgestelde_correctie
+        b.voorgestelde_correctie,
+        b.status as oordeel
     from bevindingen as b
     inner join leveringen as l on b.institution = l.institution
 ),
@@ -74,6 +75,7 @@ samen as (
             as financiele_impact,
         case when h.bevinding_id is not null then h.voorgestelde_correctie else v.voorgestelde_correctie end
             as voorgestelde_correctie,
+        case when h.bevinding_id is not null then h.oordeel else v.oordeel end as oordeel,
         coalesce(v.eerste_gezien, h.peildatum) as eerste_gezien,
         case when h.bevinding_id is not null then h.peildatum else v.laatste_gezien end as laatste_gezien,
         case when h.bevinding_id is null then coalesce(v.opgelost_op, l.peildatum) end as opgelost_op,
@@ -103,6 +105,7 @@ select
     is_gefactureerd,
     cast(financiele_impact as decimal(18, 2)) as financiele_impact,
     voorgestelde_correctie,
+    oordeel,
     eerste_gezien,
     laatste_gezien,
     opgelost_op,

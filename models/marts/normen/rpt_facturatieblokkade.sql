@@ -1,8 +1,9 @@
--- the DBCs and subtrajecten not yet invoiced that carry an open finding of a norm that blocks invoicing: the billing
--- system holds them until the finding is resolved (one row per entity, all its findings together)
+-- the DBCs and subtrajecten not yet invoiced that carry a finding of a norm that blocks invoicing, open or accepted:
+-- the billing system holds them until the finding is corrected or disputed with a reason (D-81), one row per entity
+-- with all its findings together
 with bevindingen as (
     select * from {{ ref('fct_norm_bevindingen') }}
-    where status = 'open' and not is_gefactureerd and blokkeert_facturatie
+    where status in ('open', 'geaccepteerd') and not is_gefactureerd and blokkeert_facturatie
 ),
 
 final as (
