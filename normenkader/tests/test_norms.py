@@ -289,3 +289,53 @@ def test_a_reviewers_verdict_shows_in_the_marts_and_decides_the_billing_block(tm
     assert "beheer_bevinding_oordeel (ggz_demo, N1541, DINJ0002-2, misschien): onbekend oordeel" in out
     assert "beheer_bevinding_oordeel (ggz_demo, N1541, DINJ0001-2, betwist): een betwiste bevinding vraagt" in out
     assert "beheer_bevinding_oordeel (ggz_demo, N1395, DLNG04): dubbel: de bevinding heeft 2 oordelen" in out
+
+
+def _delivery_rows(warehouse, institution: str, extract: str) -> list[dict]:
+    folder = next((warehouse.deliveries / institution).iterdir())
+    with (folder / f"{extract}.csv").open(encoding="utf-8", newline="") as fh:
+        return list(csv.DictReader(fh, delimiter="|"))
+
+
+def test_facturatieblokkade_says_what_is_held_from_the_delivered_rows(warehouse):
+    """D-82: each held entity with its specialism, product, dates, insurer and the amount held, recomputed here from
+    the delivered files: a GGZ DBC's tariff plus its stay deelprestaties; an MSZ subtraject at the average of what the
+    institution invoiced for its declaratiecode (DBC lines not rejected by Vecozo, netted per subtraject), with the
+    insurer of the patient's latest invoice when the finding has none."""
+    rows = warehouse.query("""select entiteit_id, uzovi, uzovi_bron, specialisme, product, declaratiecode,
+            begindatum::varchar, einddatum::varchar, vastgehouden_bedrag, bedrag_bron
+        from normen.rpt_facturatieblokkade order by 1""")
+    got = {r[0]: r[1:] for r in rows}
+    dbc = next(d for d in _delivery_rows(warehouse, "ggz_demo", "ggz_dbc") if d["dbc_id"] == "DLNG04")
+    stay = sum((Decimal(v["bedrag"]) for v in _delivery_rows(warehouse, "ggz_demo", "ggz_verblijf")
+                if v["dbc_id"] == "DLNG04"), Decimal(0))
+    assert got["DLNG04"] == (dbc["uzovi"], "bevinding", None, dbc["productgroep_code"], dbc["declaratiecode"],
+                             dbc["begindatum"], dbc["einddatum"], Decimal(dbc["dbc_bedrag"]) + stay,
+                             "DBC-tarief en verblijf")
+
+    subtrajecten = {s["subtraject_id"]: s for s in _delivery_rows(warehouse, "ziekenhuis_demo", "subtraject")}
+    invoiced: dict[str, Decimal] = {}
+    for r in _delivery_rows(warehouse, "ziekenhuis_demo", "factuurregel"):
+        if r["subtraject_id"] and not r["zorgactiviteit_id"] and r["vecozo_status"] != "afgewezen":
+            invoiced[r["subtraject_id"]] = invoiced.get(r["subtraject_id"], Decimal(0)) + Decimal(r["bedrag"])
+    insurers = {f["financier_code"]: f["uzovi"] for f in _delivery_rows(warehouse, "ziekenhuis_demo", "financier")
+                if f["financier_type"] == "zorgverzekeraar"}
+    invoices = _delivery_rows(warehouse, "ziekenhuis_demo", "factuur")
+    for sid in ("SN07", "SN17B"):
+        s = subtrajecten[sid]
+        same_code = [v for k, v in invoiced.items() if subtrajecten[k]["declaratiecode"] == s["declaratiecode"]]
+        latest = max(((f["factuurdatum"], f["factuur_id"], insurers[f["financier_code"]]) for f in invoices
+                      if f["patient_id"] == s["patient_id"] and f["financier_code"] in insurers), default=None)
+        uzovi, bron, specialisme, product, code, begin, end, held, held_source = got[sid]
+        assert (specialisme, product, code, begin, end) == (
+            s["specialisme"], s["zorgproduct"], s["declaratiecode"], s["begindatum"], s["einddatum"]), sid
+        assert (uzovi, bron) == ((latest[2], "laatste factuur van de patient") if latest else (None, None)), sid
+        if same_code:
+            assert abs(held - sum(same_code) / len(same_code)) <= Decimal("0.005"), sid
+            assert held_source == "gemiddelde declaratie van de declaratiecode", sid
+        else:  # nothing invoiced with that code: no estimate, rather than a made-up one
+            assert (held, held_source) == (None, None), sid
+    # the CI deliveries have one of each: a patient with an invoice to an insurer and one without any, a code the
+    # institution invoiced before and one it did not
+    assert {got["SN07"][1], got["SN17B"][1]} == {None, "laatste factuur van de patient"}
+    assert {got["SN07"][8], got["SN17B"][8]} == {None, "gemiddelde declaratie van de declaratiecode"}
