@@ -96,6 +96,8 @@ def spark_tables(spark_dir: Path) -> dict[str, Path]:
 def parquet_rows(con: duckdb.DuckDBPyConnection, folder: Path, columns: list[str]) -> Counter:
     """The row multiset (normenkader.compare) of columns of the parquet table in folder; a partitioned table (the
     history marts) keeps its partition columns in the folder names."""
+    if not any(folder.glob("**/*.parquet")):
+        return Counter()  # Spark writes no file for a table without rows (an empty beheertabel)
     cols = ", ".join(f'"{c}"' for c in columns)
     return row_multiset(con.cursor(), f"select {cols} from read_parquet('{folder / '**' / '*.parquet'}', "
                                       "hive_partitioning = true, union_by_name = true)")
