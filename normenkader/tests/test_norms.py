@@ -292,9 +292,9 @@ def test_a_reviewers_verdict_shows_in_the_marts_and_decides_the_billing_block(tm
 
 
 def _delivery_rows(warehouse, institution: str, extract: str) -> list[dict]:
-    folder = next((warehouse.deliveries / institution).iterdir())
-    with (folder / f"{extract}.csv").open(encoding="utf-8", newline="") as fh:
-        return list(csv.DictReader(fh, delimiter="|"))
+    from normenkader.tests.test_daily import _rows
+
+    return _rows(next((warehouse.deliveries / institution).iterdir()) / f"{extract}.csv")
 
 
 def test_facturatieblokkade_says_what_is_held_from_the_delivered_rows(warehouse):

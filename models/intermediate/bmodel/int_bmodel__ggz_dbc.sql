@@ -6,6 +6,20 @@ clients as (
     select * from {{ ref('int_bmodel__client') }}
 ),
 
+verblijf as (
+    select * from {{ ref('stg_ggz__verblijf') }}
+),
+
+verblijf_per_dbc as (
+    -- what the DBC's stay deelprestaties are billed at: with the tariff, the DBC's whole value
+    select
+        _institution as institution,
+        dbc_id,
+        sum(bedrag) as verblijf_bedrag
+    from verblijf
+    group by _institution, dbc_id
+),
+
 zorgverzekeraars as (
     select * from {{ ref('ref_uzovi') }}
 )
@@ -28,7 +42,9 @@ select
     d.productgroep_code,
     d.declaratiecode,
     d.dbc_bedrag,
+    coalesce(v.verblijf_bedrag, 0) as verblijf_bedrag,
     d.status
 from dbcs as d
 left join clients as c on d._institution = c.institution and d.client_id = c.client_id
+left join verblijf_per_dbc as v on d._institution = v.institution and d.dbc_id = v.dbc_id
 left join zorgverzekeraars as z on d.uzovi = z.uzovi

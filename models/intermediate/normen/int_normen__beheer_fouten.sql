@@ -39,7 +39,17 @@ from rij as r
 where r.institution is null or r.norm_id is null or r.jaar_van is null or r.toepassen is null
 union all
 select r.rij || 'onbekende norm (niet in norm_catalog)' as melding
-from rij as r
+from (
+    select
+        rij,
+        norm_id
+    from rij
+    union all
+    select
+        rij,
+        norm_id
+    from oordeel_rij
+) as r
 left join catalog as c on r.norm_id = c.norm_id
 where r.norm_id is not null and c.norm_id is null
 union all
@@ -83,11 +93,6 @@ union all
 select r.rij || 'een betwiste bevinding vraagt een toelichting' as melding
 from oordeel_rij as r
 where r.oordeel = 'betwist' and coalesce(trim(r.toelichting), '') = ''
-union all
-select r.rij || 'onbekende norm (niet in norm_catalog)' as melding
-from oordeel_rij as r
-left join catalog as c on r.norm_id = c.norm_id
-where r.norm_id is not null and c.norm_id is null
 union all
 select
     'beheer_bevinding_oordeel (' || r.institution || ', ' || r.norm_id || ', ' || r.entiteit_id || '): dubbel: de '

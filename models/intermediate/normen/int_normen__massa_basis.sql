@@ -9,10 +9,6 @@ dbcs as (
     select * from {{ ref('int_bmodel__ggz_dbc') }}
 ),
 
-verblijf as (
-    select * from {{ ref('stg_ggz__verblijf') }}
-),
-
 zpm_prestaties as (
     select * from {{ ref('int_bmodel__zpm_prestatie') }}
 ),
@@ -29,15 +25,6 @@ msz as (
     group by institution, jaarlaag
 ),
 
-verblijf_per_dbc as (
-    select
-        _institution as institution,
-        dbc_id,
-        sum(bedrag) as verblijf_bedrag
-    from verblijf
-    group by _institution, dbc_id
-),
-
 ggz as (
     select
         d.institution,
@@ -45,9 +32,8 @@ ggz as (
         d.openingsjaar as jaar,
         'DBC-massa openingsjaar' as massa_soort,
         count(*) as massa_aantal,
-        sum(coalesce(d.dbc_bedrag, 0) + coalesce(v.verblijf_bedrag, 0)) as massa_bedrag
+        sum(coalesce(d.dbc_bedrag, 0) + d.verblijf_bedrag) as massa_bedrag
     from dbcs as d
-    left join verblijf_per_dbc as v on d.institution = v.institution and d.dbc_id = v.dbc_id
     group by d.institution, d.openingsjaar
 ),
 

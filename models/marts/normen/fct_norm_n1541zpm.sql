@@ -27,7 +27,6 @@ onrechtmatig as (
         v.datum,
         v.bedrag,
         o.periode_begindatum,
-        o.dagnummer,
         o.max_ononderbroken_dagen
     from verblijfsdagen as v
     inner join over_limiet as o on v.institution = o.institution and v.client_id = o.client_id and v.datum = o.datum

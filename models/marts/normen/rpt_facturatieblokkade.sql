@@ -22,10 +22,6 @@ dbcs as (
     select * from {{ ref('int_bmodel__ggz_dbc') }}
 ),
 
-verblijf as (
-    select * from {{ ref('stg_ggz__verblijf') }}
-),
-
 geblokkeerd as (
     select
         institution,
@@ -94,15 +90,6 @@ msz as (
         on s.institution = g.institution and s.declaratiecode = g.declaratiecode
 ),
 
-verblijf_per_dbc as (
-    select
-        _institution as institution,
-        dbc_id,
-        sum(bedrag) as bedrag
-    from verblijf
-    group by _institution, dbc_id
-),
-
 ggz as (
     select
         d.institution,
@@ -114,10 +101,9 @@ ggz as (
         d.begindatum,
         d.einddatum,
         d.uzovi as verwachte_uzovi,
-        d.dbc_bedrag + coalesce(v.bedrag, 0) as vastgehouden_bedrag,
+        d.dbc_bedrag + d.verblijf_bedrag as vastgehouden_bedrag,
         'DBC-tarief en verblijf' as bedrag_bron
     from dbcs as d
-    left join verblijf_per_dbc as v on d.institution = v.institution and d.dbc_id = v.dbc_id
 ),
 
 entiteiten as (
