@@ -86,6 +86,7 @@ def generate_ggz(g: Generator, contract: Contract, scale: float, peildatum: str,
     injected = (n1541.brief_cases() + n1541.financing_cases() + n1541.zpm_cases()
                 + n1541.random_cases(max(8, round(100 * scale)), g.seed))
     _insert_injected(g, injected)
+    _inject_niet_gedeclareerd(g)
 
     g.sql("deel", """
         with stay as (
@@ -139,6 +140,7 @@ def generate_ggz(g: Generator, contract: Contract, scale: float, peildatum: str,
         join tarief t on t.jaar = year(d.begindatum)
             and coalesce(m.minuten, 0) between t.minuten_van and t.minuten_tot""")
     _write_n1541_truth(g)
+    _write_niet_gedeclareerd_truth(g)
 
     _zpm(g, peil, n_cl)
     _insert_injected_zpm(g, peil)
@@ -147,7 +149,7 @@ def generate_ggz(g: Generator, contract: Contract, scale: float, peildatum: str,
     return {
         "ggz_client": g.write_extract(e("ggz_client"), folder, "select * from cl", "client_id"),
         "ggz_dbc": g.write_extract(e("ggz_dbc"), folder, f"""
-            select *, case when dbc_id in ({", ".join(f"'{d}'" for d in N1395_NOT_INVOICED)}) then 'gesloten'
+            select *, case when dbc_id in ({", ".join(f"'{d}'" for d in NOT_INVOICED)}) then 'gesloten'
                 else 'gefactureerd' end as status from dbc""", "dbc_id"),
         "ggz_verblijf": g.write_extract(e("ggz_verblijf"), folder,
                                         "select *, 'J' as met_overnachting from deel", "deelprestatie_id"),
@@ -168,6 +170,32 @@ N1395_CASES = [
     ("n1395_niet_gefactureerd", "2020-01-06", 400, [60, 60], [60, 60]),
 ]
 N1395_NOT_INVOICED = ["DLNG04"]
+# NKV001 (volledigheid): a DBC with a stay of 28 days, closed on 2021-06-30 and never invoiced (client CVOL0001)
+VOLLEDIGHEID_DBC = ("CVOL0001", "DVOL01", "2021-01-04", "2021-06-30", "2021-02-01", 28)
+NOT_INVOICED = [*N1395_NOT_INVOICED, VOLLEDIGHEID_DBC[1]]
+
+
+def _inject_niet_gedeclareerd(g: Generator) -> None:
+    """The client, DBC and stay days of the NKV001 case; its product and stay follow as for every DBC."""
+    client, dbc_id, begin, end, stay_from, stay_days = VOLLEDIGHEID_DBC
+    g.con.execute("insert into cl values (-5001, ?, ?, date '1975-09-09', 'V', '3514', '3311')",
+                  [client, valid_bsn(77770000)])
+    g.con.execute("""insert into dbc by name select ? as client_id, ? as dbc_id, '3311' as uzovi,
+        'zvw' as financiering, 0 as j, '101' as zorgtype, ?::date as begindatum, ?::date as einddatum,
+        -5001 as idx""", [client, dbc_id, begin, end])
+    g.con.execute("""insert into days by name select ? as client_id, unnest(generate_series(?::date,
+        ?::date + ? - 1, interval 1 day))::date as datum, 'C' as verblijf_categorie, 'stay' as status""",
+                  [client, stay_from, stay_from, stay_days])
+
+
+def _write_niet_gedeclareerd_truth(g: Generator) -> None:
+    """Every DBC the generator leaves uninvoiced is missed revenue (NKV001): its product and its stay
+    deelprestaties, as the generator priced them."""
+    g.write_truth("ggz_nkv001_scenarios", f"""
+        select d.dbc_id, d.client_id, d.einddatum, d.dbc_bedrag + coalesce(sum(v.bedrag), 0) as verwachte_impact
+        from dbc d left join deel v using (dbc_id)
+        where d.dbc_id in ({", ".join(f"'{x}'" for x in NOT_INVOICED)})
+        group by d.dbc_id, d.client_id, d.einddatum, d.dbc_bedrag""", "dbc_id")
 
 
 def _tariff(year: int, minutes: int) -> str:

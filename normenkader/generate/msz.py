@@ -259,7 +259,9 @@ def _invoice_lines(g: Generator, peil: str) -> None:
             when u(line_key, 'vz') < 0.015 then 'afgewezen' else 'geaccepteerd' end"""
     retour = pick("u(line_key, 'rc')", [("0101", 3), ("0113", 2), ("0207", 2), ("8001", 1)])
     g.sql("lines", f"""
-        with dbc as (
+        with zt11_start as (
+            select distinct patient_id, begindatum from sub where zorgtype = '11'
+        ), dbc as (
             select 'D' || lpad(i::varchar, 9, '0') as line_key, subtraject_id, null as zorgactiviteit_id, patient_id,
                 case when segment in ('16', '17') then 'PAT'
                      when u(i, 'ovr') < 0.004 then 'OVR01' else patient_financier end as financier_code,
@@ -281,7 +283,11 @@ def _invoice_lines(g: Generator, peil: str) -> None:
                 {pick("u(a.k, 'ott')", [(12, 20), (14, 10), (15, 10), (16, 5), (17, 5), (10, 20), (11, 10),
                                         (13, 5), (20, 5), (25, 5), (30, 5)])},
                 round(least(5000, exp(3.6 + 0.8 * nz(a.k, 'oamt'))), 2), null
-            from act a join sub s using (subtraject_id) where u(a.k, 'ozp') < 0.16
+            from act a join sub s using (subtraject_id)
+            left join zt11_start z on z.patient_id = s.patient_id and z.begindatum = a.datum
+            -- care on the opening day of a ZT11 belongs to its care product: it is not declared as an OZP unless
+            -- it is linked to an intensive-care trajectory (N0955)
+            where u(a.k, 'ozp') < 0.16 and (z.patient_id is null or s.zorgtype in ('51', '52'))
         ), overig as (
             select 'N' || lpad(a.k::varchar, 11, '0'), a.subtraject_id, a.zorgactiviteit_id, s.patient_id,
                 s.patient_financier, a.datum + ui(a.k, 'nlag', 7, 45)::int, a.zorgactiviteit_code, null, 'overig',
@@ -420,7 +426,44 @@ NORM_CASES: list[tuple[str, str, list[NormSub]]] = [
     ("n0525_niet_gefactureerd", "PN17", [("SN17A", "0316", "11", "2024-04-01", 90, ["190013"], 300.0, None),
                                          ("SN17B", "0316", "11", "2024-04-20", 90, ["190013"], None,
                                           ("N0525", 0.0))]),
+    # N0991: the activity at position j is performed on day j + 1 of the subtraject
+    ("n0991_toediening_dag_3", "PN18", [("SN18", "0313", "11", "2024-02-05", 90, ["190013", "190060", "039130"],
+                                         2400.0, ("N0991", 2400.0))]),
+    ("n0991_toediening_op_openingsdag", "PN19", [("SN19", "0313", "11", "2024-02-05", 90, ["039130", "039131"],
+                                                  2200.0, None)]),
+    ("n0991_zt21_niet_geselecteerd", "PN20", [("SN20", "0313", "21", "2024-02-05", 120, ["190060", "039131"],
+                                               1900.0, None)]),
+    ("n0991_niet_gefactureerd", "PN21", [("SN21", "0322", "11", "2024-09-02", 90, ["190013", "039131"], None,
+                                          ("N0991", 0.0))]),
+    # N4118: the activities of an injected subtraject are performed by its own specialism
+    ("n4118_radiologie_eigen_subtraject", "PN22", [("SN22", "0362", "11", "2024-03-04", 90, ["084001", "084001"],
+                                                    350.0, ("N4118", 350.0))]),
+    ("n4118_interventieradiologie", "PN23", [("SN23", "0362", "11", "2024-03-04", 30, ["084001", "033502"],
+                                              1500.0, None)]),
+    ("n4118_klinische_genetica_poort", "PN24", [("SN24", "0390", "11", "2024-03-04", 90, ["190013"], 500.0, None)]),
+    ("n4118_pathologie_niet_gefactureerd", "PN25", [("SN25", "0388", "21", "2024-05-06", 120, ["070001"], None,
+                                                     ("N4118", 0.0))]),
 ]
+
+# N0955 scenarios: (scenario, patient, its subtrajecten (id, specialisme, zorgtype, begindatum), the activity declared
+# as an OZP (subtraject, code, datum), the amounts of its OZP lines (a negative one credits the first), and the
+# hand-computed impact of its finding, or None for a clean case). A ZT11 closes on day 90, a ZT21 on day 120, an IC
+# trajectory after 10 days; each subtraject opens with a first consult, which is not declared separately.
+OzpSub = tuple[str, str, str, str]
+OZP_CASES: list[tuple[str, str, list[OzpSub], tuple[str, str, str], list[float], float | None]] = [
+    ("n0955_ozp_op_openingsdag", "PN26", [("SN26", "0303", "11", "2024-04-08")],
+     ("SN26", "070001", "2024-04-08"), [85.50], 85.50),
+    ("n0955_ozp_dag_later", "PN27", [("SN27", "0303", "11", "2024-04-08")],
+     ("SN27", "070001", "2024-04-09"), [60.0], None),
+    ("n0955_ic_traject", "PN28", [("SN28", "0313", "51", "2024-04-07"), ("SN28Z", "0303", "11", "2024-04-08")],
+     ("SN28", "070001", "2024-04-08"), [120.0], None),
+    ("n0955_zt11_ander_specialisme", "PN29", [("SN29", "0313", "21", "2024-03-01"),
+                                              ("SN29Z", "0303", "11", "2024-05-06")],
+     ("SN29", "084001", "2024-05-06"), [40.0], 40.0),
+    ("n0955_gecrediteerd", "PN30", [("SN30", "0303", "11", "2024-06-03")],
+     ("SN30", "070001", "2024-06-03"), [70.0, -70.0], None),
+]
+OZP_DAYS = {"11": 90, "21": 120, "51": 10}
 
 
 def _inject_norm_scenarios(g: Generator) -> None:
@@ -442,17 +485,44 @@ def _inject_norm_scenarios(g: Generator) -> None:
                 lines.append(f"select 'FRNRM-{sid}' as factuurregel_id, '{sid}' as subtraject_id, '{patient}' as "
                              f"patient_id, date '{end + timedelta(days=14)}' as factuurdatum, {amount} as bedrag")
             norm, impact = expected if expected else (None, None)
-            truth.append(f"select '{scenario}' as scenario, '{sid}' as subtraject_id, "
+            truth.append(f"select '{scenario}' as scenario, '{sid}' as subtraject_id, '{sid}' as entiteit_id, "
                          f"{f'{chr(39)}{norm}{chr(39)}' if norm else 'null'} as verwachte_norm, "
                          f"{impact if expected else 'null'}::decimal(18, 2) as verwachte_impact, "
                          f"{str(bool(expected) and amount is None).lower()} as verwachte_facturatieblokkade")
+    ozp_lines = []
+    for n, (scenario, patient, cases, (osid, code, datum), amounts, impact) in enumerate(OZP_CASES,
+                                                                                      start=len(NORM_CASES) + 1):
+        for sid, spec, zt, begin in cases:
+            start = date.fromisoformat(begin)
+            subs.append(f"select '{sid}', '{patient}', 'T{patient}-{sid}', '{spec}', '{zt}', '0002', date '{start}', "
+                        f"date '{start + timedelta(days=OZP_DAYS[zt] - 1)}', true, '15', {-100 - n}")
+            acts.append(f"select 'AINJ-{sid}-0', '{sid}', '190013', date '{start}', 1, '{spec}', '{HOOFD}'")
+        aid = f"AINJ-{osid}-OZP"
+        acts.append(f"select '{aid}', '{osid}', '{code}', date '{datum}', 1, '0386', '{HOOFD}'")
+        for j, amount in enumerate(amounts):
+            ozp_lines.append(
+                f"select 'FRNRM-{aid}-{j}' as factuurregel_id, '{osid}' as subtraject_id, '{aid}' as zorgactiviteit_id,"
+                f" '{patient}' as patient_id, date '{datum}' + {14 + 30 * j} as factuurdatum, "
+                f"{amount}::decimal(12, 2) as bedrag, "
+                f"{f'{chr(39)}FRNRM-{aid}-0{chr(39)}' if j else 'null'} as gecorrigeerd_factuurregel_id")
+        norm = "null" if impact is None else "'N0955'"
+        truth.append(f"select '{scenario}', '{osid}', '{aid}', {norm}, {'null' if impact is None else impact}"
+                     "::decimal(18, 2), false")
     g.sql("norm_sub", " union all ".join(subs))
-    for n, (_, patient, _) in enumerate(NORM_CASES, start=1):
+    for n, (_, patient, *_) in enumerate(NORM_CASES + OZP_CASES, start=1):
         _insert_patient(g, -100 - n, patient, valid_bsn(99990000 + 10 * n))
     g.con.execute("insert into sub by name select * from norm_sub")
     g.con.execute(f"insert into act by name select -1 as k, * from ({' union all '.join(acts)})")
     _insert_dbc_lines(g, " union all ".join(lines), "INJN")
-    g.write_truth("msz_norm_scenarios", " union all ".join(truth), "subtraject_id")
+    # the OZP lines: a lab test declared as an OZP with tariff type 12 (R-OM-7), accepted by Vecozo
+    g.con.execute(f"""
+        insert into lines by name
+        select factuurregel_id, 'INJO' as line_key, subtraject_id, zorgactiviteit_id, patient_id,
+            '3311' as financier_code, factuurdatum, '190001' as verrichtingcode, '190001' as declaratiecode,
+            'OZP' as verrichting_soort, 12 as tarieftype, bedrag, 'geaccepteerd' as vecozo_status,
+            null as vecozo_retourcode, gecorrigeerd_factuurregel_id
+        from ({' union all '.join(ozp_lines)})""")
+    g.write_truth("msz_norm_scenarios", " union all ".join(truth), "entiteit_id")
 
 
 def _insert_patient(g: Generator, idx: int, patient_id: str, bsn: str) -> None:

@@ -91,37 +91,47 @@ def test_bevindingen_hold_every_norm_finding(warehouse):
     per_norm = {n: (c, i) for n, c, i in warehouse.query(
         "select norm_id, count(*), sum(financiele_impact) from normen.fct_norm_bevindingen group by norm_id")}
     expected = {}
-    for norm in ("n0127", "n0525", "n0563", "n1395", "n1541", "n1541zpm"):
+    for norm in ("n0127", "n0525", "n0563", "n0955", "n0991", "n1395", "n1541", "n1541zpm", "n4118", "nkv001"):
         count, impact = warehouse.query(f"select count(*), sum(financiele_impact) from normen.fct_norm_{norm}")[0]
         if count:
             expected[norm.upper()] = (count, impact)
-    assert per_norm == expected and len(expected) == 6  # every norm finds its injected cases
+    assert per_norm == expected and len(expected) == 10  # every norm finds its injected cases
 
 
 def _msz_truth(warehouse) -> dict[str, dict]:
     with warehouse.truth("msz_norm_scenarios").open() as fh:
-        return {r["subtraject_id"]: r for r in csv.DictReader(fh)}
+        return {r["entiteit_id"]: r for r in csv.DictReader(fh)}
 
 
-MSZ_NORMS = ("N0127", "N0525", "N0563")
+MSZ_NORMS = ("N0127", "N0525", "N0563", "N0955", "N0991", "N4118")
 
 
 def test_msz_norms_find_every_injected_case_with_its_impact(warehouse):
     truth = _msz_truth(warehouse)
     expected = {(r["verwachte_norm"], sid): Decimal(r["verwachte_impact"]) for sid, r in truth.items()
                 if r["verwachte_norm"]}
-    assert {n for n, _ in expected} == set(MSZ_NORMS) and len(expected) >= 9
+    assert {n for n, _ in expected} == set(MSZ_NORMS) and len(expected) >= 14
     got = {(n, e): i for n, e, i in warehouse.query(
-        "select norm_id, entiteit_id, financiele_impact from normen.fct_norm_bevindingen where norm_id in (?, ?, ?)"
-        " and entiteit_id in (select unnest(?))", [*MSZ_NORMS, list(truth)])}
-    assert got == expected  # the clean injected cases (boundaries, operative, nursing day, zorgtype 13) find nothing
+        "select norm_id, entiteit_id, financiele_impact from normen.fct_norm_bevindingen"
+        " where norm_id in (select unnest(?)) and entiteit_id in (select unnest(?))", [list(MSZ_NORMS), list(truth)])}
+    # the clean injected cases (boundaries, operative, nursing day, zorgtype 13, an OZP the day after or on an IC
+    # trajectory, a credited OZP, treatment from the opening day, interventional radiology, genetics) find nothing
+    assert got == expected
 
 
 def test_msz_norms_have_no_false_positives_on_the_clean_remainder(warehouse):
     truth = _msz_truth(warehouse)
     rows = warehouse.query("""select norm_id, entiteit_id from normen.fct_norm_bevindingen
-        where norm_id in (?, ?, ?) and entiteit_id not like 'SINJ%'""", list(MSZ_NORMS))
+        where norm_id in (select unnest(?)) and entiteit_id not like 'SINJ%'""", [list(MSZ_NORMS)])
     assert {e for _, e in rows} <= set(truth)
+    # the clean remainder was judged by the newer norms too: OZPs declared (none on a ZT11's opening day), and
+    # activities of support specialisms on the requesting specialism's subtraject
+    ozp = warehouse.query("""select count(distinct zorgactiviteit_id) from intermediate.int_factuurregels_beoordeeld
+        where producttype = 'OZP' and zorgactiviteit_id not like 'AINJ%'""")[0][0]
+    support = warehouse.query("""select count(*) from intermediate.int_bmodel__zorgactiviteit
+        where is_ondersteunend_specialisme and subtraject_specialisme <> uitvoerend_specialisme
+            and zorgactiviteit_id not like 'AINJ%'""")[0][0]
+    assert ozp > 100 and support > 100
     # the clean remainder was judged: many conservative subtrajecten under the closing rule, and parallel ones
     judged = warehouse.query("""select count(*) from intermediate.int_normen__subtraject_sluitregel
         where subtraject_id not like 'SN%'""")[0][0]
@@ -162,7 +172,7 @@ def test_facturatieblokkade_holds_exactly_the_uninvoiced_entities_with_findings(
                 if r["verwachte_facturatieblokkade"] == "true"}
     expected |= {("dbc", d) for d, r in _n1395_truth(warehouse).items() if r["verwachte_facturatieblokkade"] == "true"}
     got = set(warehouse.query("select entiteit_type, entiteit_id from normen.rpt_facturatieblokkade"))
-    assert got == expected and len(expected) == 3
+    assert got == expected and len(expected) == 5
 
 
 def test_msz_finding_traces_back_to_source_file_and_line(warehouse):
@@ -170,9 +180,28 @@ def test_msz_finding_traces_back_to_source_file_and_line(warehouse):
         select b.norm_id, b.entiteit_id, s._file, s._line
         from normen.fct_norm_bevindingen b
         join staging.stg_msz__subtraject s on s._institution = b.institution and s.subtraject_id = b.entiteit_id
-        where b.entiteit_type = 'subtraject'""")
+        where b.entiteit_type = 'subtraject'
+        union all
+        select b.norm_id, b.entiteit_id, a._file, a._line
+        from normen.fct_norm_bevindingen b
+        join staging.stg_msz__zorgactiviteit a on a._institution = b.institution and a.zorgactiviteit_id = b.entiteit_id
+        where b.entiteit_type = 'zorgactiviteit'""")
     assert {r[0] for r in rows} == set(MSZ_NORMS)
     assert all(f.endswith(".csv") and line > 1 for _, _, f, line in rows)
+
+
+def test_nkv001_finds_every_dbc_left_uninvoiced_with_its_missed_revenue(warehouse):
+    """Volledigheid: the generator leaves two DBCs uninvoiced (the N1395 case and one with 28 stay days); both are
+    missed revenue of their product plus their stay, and every invoiced DBC is no finding."""
+    with warehouse.truth("ggz_nkv001_scenarios").open() as fh:
+        expected = {r["dbc_id"]: Decimal(r["verwachte_impact"]) for r in csv.DictReader(fh)}
+    got = dict(warehouse.query("select dbc_id, financiele_impact from normen.fct_norm_nkv001"))
+    assert got == expected and set(expected) == {"DLNG04", "DVOL01"}
+    stay = warehouse.query("select verblijf_bedrag from intermediate.int_bmodel__ggz_dbc where dbc_id = 'DVOL01'")
+    assert stay[0][0] > 0  # the stay is part of the missed revenue
+    # it never blocks invoicing, and it is a volledigheid finding
+    assert warehouse.query("""select distinct doelstelling, blokkeert_facturatie from normen.fct_norm_bevindingen
+        where norm_id = 'NKV001'""") == [("volledigheid", False)]
 
 
 def test_risk_overview_adds_up_to_the_findings_and_sets_them_against_the_mass(warehouse):
@@ -248,9 +277,10 @@ def test_a_norm_switched_off_leaves_the_marts_and_an_invalid_selection_fails_nam
 
 
 def test_a_reviewers_verdict_shows_in_the_marts_and_decides_the_billing_block(tmp_path, warehouse):
-    """D-81, issue 28 item 3: three verdicts on the three not-yet-invoiced findings of the CI deliveries (SN07 N0127
+    """D-81, issue 28 item 3: verdicts on three of the five not-yet-invoiced findings of the CI deliveries (SN07 N0127
     disputed, DLNG04 N1395 accepted, SN17B N0525 corrected) show in the combined findings and the history; the billing
-    block keeps only the accepted one. Wrong rows fail the build, each named."""
+    block keeps the accepted one and the two not judged (SN21 N0991, SN25 N4118). Wrong rows fail the build, each
+    named."""
     from normenkader.tests.test_var import _append, _copy_project
     from normenkader.warehouse import run_dbt
 
@@ -259,7 +289,7 @@ def test_a_reviewers_verdict_shows_in_the_marts_and_decides_the_billing_block(tm
     select = ["--select", "beheer_bevinding_oordeel+", "--exclude-resource-type", "unit_test"]
     blocked = "select entiteit_id from normen.rpt_facturatieblokkade order by 1"
     with duckdb.connect(str(db), read_only=True) as con:
-        assert [r[0] for r in con.execute(blocked).fetchall()] == ["DLNG04", "SN07", "SN17B"]
+        assert [r[0] for r in con.execute(blocked).fetchall()] == ["DLNG04", "SN07", "SN17B", "SN21", "SN25"]
         others = con.execute("select count(*) from normen.fct_norm_bevindingen").fetchone()[0] - 3
 
     _append(oordelen, ["ziekenhuis_demo", "N0127", "SN07", "betwist", "J. de Vries", "2026-12-01",
@@ -268,7 +298,7 @@ def test_a_reviewers_verdict_shows_in_the_marts_and_decides_the_billing_block(tm
     _append(oordelen, ["ziekenhuis_demo", "N0525", "SN17B", "gecorrigeerd", "J. de Vries", "2026-12-03", ""])
     run_dbt(["build", "--quiet", *select], db, project_dir=project)
     with duckdb.connect(str(db), read_only=True) as con:
-        assert [r[0] for r in con.execute(blocked).fetchall()] == ["DLNG04"]
+        assert [r[0] for r in con.execute(blocked).fetchall()] == ["DLNG04", "SN21", "SN25"]
         judged = con.execute("""select entiteit_id, status, beoordelaar, oordeel_datum::varchar
             from normen.fct_norm_bevindingen where status != 'open' order by 1""").fetchall()
         assert con.execute("select count(*) from normen.fct_norm_bevindingen where status = 'open'"

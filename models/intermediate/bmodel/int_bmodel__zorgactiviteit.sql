@@ -35,7 +35,8 @@ select
     c.zorgactiviteit_code is not null as is_bekende_code,
     coalesce(c.is_operatief, false) as is_operatief,
     coalesce(c.is_verpleegdag, false) as is_verpleegdag,
-    coalesce(c.is_eigen_zorgprofiel, false) as is_eigen_zorgprofiel
+    coalesce(c.is_eigen_zorgprofiel, false) as is_eigen_zorgprofiel,
+    coalesce(c.is_oncologische_medicatie, false) as is_oncologische_medicatie
 from activiteiten as a
 left join subtrajecten as s on a._institution = s.institution and a.subtraject_id = s.subtraject_id
 left join specialismen as sp on a.uitvoerend_specialisme = sp.specialisme

@@ -29,9 +29,13 @@ uitgeschakeld as (
     ('fct_norm_n0127', 'subtraject', 'subtraject_id', 'einddatum'),
     ('fct_norm_n0525', 'subtraject', 'subtraject_id', 'begindatum'),
     ('fct_norm_n0563', 'subtraject', 'subtraject_id', 'einddatum'),
+    ('fct_norm_n0955', 'zorgactiviteit', 'zorgactiviteit_id', 'datum'),
+    ('fct_norm_n0991', 'subtraject', 'subtraject_id', 'eerste_toediening'),
     ('fct_norm_n1395', 'dbc', 'dbc_id', 'dbc_einddatum'),
     ('fct_norm_n1541', 'dbc', 'dbc_id', 'eerste_onrechtmatige_dag'),
     ('fct_norm_n1541zpm', 'verblijfsjaar', 'verblijfsjaar_id', 'eerste_onrechtmatige_dag'),
+    ('fct_norm_n4118', 'subtraject', 'subtraject_id', 'begindatum'),
+    ('fct_norm_nkv001', 'dbc', 'dbc_id', 'dbc_einddatum'),
 ] %}
 
 bevindingen as (
