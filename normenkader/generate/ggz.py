@@ -16,7 +16,7 @@ from pathlib import Path
 
 from normenkader.contract import Contract
 from normenkader.generate import n1541
-from normenkader.generate.core import SEEDS, Generator, pick, valid_bsn
+from normenkader.generate.core import SEEDS, Generator, pick, read_seed, valid_bsn
 from normenkader.generate.msz import SEASON, UZOVI_SHARE
 
 DBC_TARIEF = SEEDS / "reference" / "ref_ggz_dbc_tarief.csv"
@@ -144,6 +144,7 @@ def generate_ggz(g: Generator, contract: Contract, scale: float, peildatum: str,
 
     _zpm(g, peil, n_cl)
     _insert_injected_zpm(g, peil)
+    _inject_verwijzingen(g)
 
     e = contract.by_name
     return {
@@ -157,6 +158,7 @@ def generate_ggz(g: Generator, contract: Contract, scale: float, peildatum: str,
         "ggz_tijdschrijf": g.write_extract(e("ggz_tijdschrijf"), folder, "select * from ts", "tijdschrijf_id"),
         "zpm_zorgprestatie": g.write_extract(e("zpm_zorgprestatie"), folder, "select * from zp", "zorgprestatie_id"),
         "zpm_verblijfsdag": g.write_extract(e("zpm_verblijfsdag"), folder, "select * from vd", "verblijfsdag_id"),
+        "zpm_verwijzing": g.write_extract(e("zpm_verwijzing"), folder, "select * from zt", "zorgtraject_id"),
     }
 
 
@@ -329,20 +331,74 @@ def _insert_injected_zpm(g: Generator, peil: str) -> None:
     g.write_truth("ggz_n1541zpm_scenarios", "select * from truth_zpm", "client_id, jaar")
 
 
+# Referral scenarios (N2970-N2974) on clients CVRW…: (scenario, insurer, start of the zorgtraject, referral type,
+# referral date, referrer's AGB code, profession code, letter on file, the norms that find it). Each zorgtraject
+# runs 90 days with three consults (CO0042) on its days 1, 15 and 29; a finding's impact is their value.
+VERWIJZING_CASES = [
+    ("n2970_geen_brief", "3311", "2023-05-01", "regulier", "2023-04-01", "01234567", "01", False, ["N2970"]),
+    ("n2970_acuut_zonder_brief", "3311", "2023-05-01", "acuut", None, None, None, False, []),
+    ("n2971_precies_9_maanden", "9664", "2023-10-15", "regulier", "2023-01-15", "01234568", "01", True, []),
+    ("n2971_9_maanden_en_1_dag", "9664", "2023-10-15", "regulier", "2023-01-14", "01234569", "01", True, ["N2971"]),
+    ("n2972_psycholoog_bij_3311", "3311", "2024-02-05", "regulier", "2024-01-20", "94123456", "94", True, ["N2972"]),
+    ("n2972_psycholoog_bij_7095", "7095", "2024-02-05", "regulier", "2024-01-20", "94123457", "94", True, []),
+    ("n2974_agb_ontbreekt", "3332", "2024-03-04", "regulier", "2024-02-01", None, "01", True, ["N2974"]),
+    ("n2974_agb_ander_beroep", "3332", "2024-03-04", "regulier", "2024-02-01", "03123456", "01", True, ["N2974"]),
+    ("n2970_geen_verwijzing", "7029", "2022-06-01", "regulier", None, None, None, False, ["N2970", "N2974"]),
+    ("zorgtraject_voor_2022", "7029", "2021-12-20", "regulier", None, None, None, False, []),
+]
+
+
+def _inject_verwijzingen(g: Generator) -> None:
+    """The clients, zorgtrajecten and consults of the referral scenarios; truth per norm and zorgtraject."""
+    def lit(v):
+        return "null" if v is None else f"'{v}'"
+    paths, truth = [], []
+    for n, (scenario, uzovi, start, soort, verwezen, agb, beroep, brief, norms) in enumerate(VERWIJZING_CASES, 1):
+        client, zt = f"CVRW{n:04d}", f"ZTVRW{n:02d}"
+        g.con.execute("insert into cl values (?, ?, ?, date '1982-04-04', 'M', '3516', ?)",
+                      [-6000 - n, client, valid_bsn(66660000 + 10 * n), uzovi])
+        begin = date.fromisoformat(start)
+        paths.append(f"select '{zt}' as zorgtraject_id, '{client}' as client_id, date '{begin}' as startdatum, "
+                     f"date '{begin + timedelta(days=89)}' as einddatum, '{soort}' as verwijstype, "
+                     f"{f'date {lit(verwezen)}' if verwezen else 'null'} as verwijsdatum, {lit(agb)} as verwijzer_agb, "
+                     f"{lit(beroep)} as verwijzer_beroepscode, '{'J' if brief else 'N'}' as verwijsbrief_aanwezig, "
+                     f"'{uzovi}' as uzovi")
+        truth += [f"select '{scenario}' as scenario, '{zt}' as zorgtraject_id, '{norm}' as norm_id" for norm in norms]
+    g.con.execute(f"insert into zt by name {' union all '.join(paths)}")
+    g.con.execute("""
+        insert into zp by name
+        select 'ZPVRW' || substr(t.zorgtraject_id, 6) || '-' || k as zorgprestatie_id, t.client_id, 'CO0042' as
+            prestatiecode, t.startdatum + (14 * k)::int as datum, 'S02' as setting, t.uzovi, c.tarief as bedrag,
+            'psychiater' as beroepscategorie, 45 as direct_minuten, 'N' as is_wvggz, 'N' as is_zorgmachtiging,
+            0 as beveiligingsniveau
+        from zt t, range(3) r(k), zcodes c
+        where t.zorgtraject_id like 'ZTVRW%' and c.prestatiecode = 'CO0042'
+            and c.jaar = year(t.startdatum + (14 * k)::int)
+            -- the delivery holds ZPM care from 2022 on
+            and t.startdatum + (14 * k)::int >= date '2022-01-01'""")
+    g.write_truth("ggz_verwijzing_scenarios", f"""
+        select s.scenario, s.zorgtraject_id, s.norm_id, sum(p.bedrag) as verwachte_impact
+        from ({' union all '.join(truth)}) s
+        join zt t using (zorgtraject_id)
+        join zp p on p.client_id = t.client_id and p.datum between t.startdatum and t.einddatum
+        group by all""", "zorgtraject_id, norm_id")
+
+
 def _zpm(g: Generator, peil: str, n_cl: int) -> None:
     codes = "select * from zcodes"
     top = max(SEASON.values())
     season = " ".join(f"when {m} then {w / top:.4f}" for m, w in SEASON.items())
+    # one care path (zorgtraject) per client: its prestaties fall within 540 days of its start
+    g.sql("paths", f"""
+        select c.client_id, c.uzovi, c.idx,
+            -- care paths began before 2022 too (steady state); the delivery holds the care from 2022 on
+            date '2020-07-10'
+                + ui(c.idx, 'zst', 0, datediff('day', date '2020-07-10', {ZPM_HORIZON}) - 45)::int as s,
+            ui(c.idx, 'zn', 3, 60) as n_p,
+            {pick("u(c.idx, 'zset')", SETTINGS)} as setting
+        from cl c where c.idx >= 0""")
     g.sql("zp", f"""
-        with n as (
-            select c.client_id, c.uzovi, c.idx,
-                -- care paths began before 2022 too (steady state); the delivery holds the care from 2022 on
-                date '2020-07-10'
-                    + ui(c.idx, 'zst', 0, datediff('day', date '2020-07-10', {ZPM_HORIZON}) - 45)::int as s,
-                ui(c.idx, 'zn', 3, 60) as n_p,
-                {pick("u(c.idx, 'zset')", SETTINGS)} as setting
-            from cl c where c.idx >= 0
-        ), expanded as (select *, unnest(range(n_p)) as j from n),
+        with expanded as (select *, unnest(range(n_p)) as j from paths),
         dated as (select *, s + ui(idx * 64 + j, 'zd', 0, 540)::int as datum from expanded)
         select 'ZP' || lpad((idx * 64 + j)::varchar, 10, '0') as zorgprestatie_id, client_id, uzovi, setting,
             datum,
@@ -391,3 +447,23 @@ def _zpm(g: Generator, peil: str, n_cl: int) -> None:
             e.uzovi, t.dagtarief + case when u(e.client_id || e.datum, 'toe') < 0.05 then 45 else 0 end as bedrag,
             jn(u(e.idx, 'vwv') < 0.1) as is_wvggz, jn(u(e.idx, 'vzm') < 0.08) as is_zorgmachtiging
         from expanded e join vtarief t on t.jaar = year(e.datum) and t.verblijf_categorie = e.verblijf_categorie""")
+    # the zorgtraject of each care path with a valid referral (N2970-N2974): a regular one by a profession the
+    # client's insurer accepts, at most 200 days before the start, letter on file; acute care needs none
+    accepted_94 = ", ".join(f"'{r['uzovi']}'" for r in read_seed("reference/ref_verwijzer_toegestaan.csv")
+                            if r["beroepscode"] == "94")
+    g.sql("zt", f"""
+        with p as (
+            select *, u(idx, 'zacuut') < 0.04 as acuut,
+                case when uzovi in ({accepted_94}) and u(idx, 'zb94') < 0.2 then '94'
+                     when u(idx, 'zb') < 0.15 then '03' else '01' end as beroepscode
+            from paths where s < {peil}
+        )
+        select 'ZT' || lpad(idx::varchar, 8, '0') as zorgtraject_id, client_id, s as startdatum,
+            case when s + 540 < {peil} then s + 540 end as einddatum,
+            case when acuut then 'acuut' else 'regulier' end as verwijstype,
+            case when not acuut then s - ui(idx, 'zvd', 0, 200)::int end as verwijsdatum,
+            case when not acuut then beroepscode || lpad(ui(idx, 'zagb', 0, 999999)::varchar, 6, '0') end
+                as verwijzer_agb,
+            case when not acuut then beroepscode end as verwijzer_beroepscode,
+            jn(not acuut) as verwijsbrief_aanwezig, uzovi
+        from p""")

@@ -88,7 +88,7 @@ def test_every_row_is_accepted_or_quarantined_with_its_reason(bad):
     assert reasons[("subtraject", 4)] == 'begindatum: "1999-12-31" is below the minimum 2000-01-01'
     assert reasons[("zorgactiviteit", 5)] == 'aantal: "-1" is below the minimum 1'
     assert reasons[("zorgactiviteit", 3)].startswith("UNQUOTED VALUE") or "quote" in reasons[("zorgactiviteit", 3)]
-    assert all(f == a + ql + qc for _, f, a, ql, qc in counts) and len(counts) == 16
+    assert all(f == a + ql + qc for _, f, a, ql, qc in counts) and len(counts) == 17
     assert unquoted == 1 and verlof == 0  # a line without quotes is read; a header-only file loads no row
 
 

@@ -41,6 +41,7 @@ INCREMENTAL = {"intermediate.int_bmodel__factuurregel": "factuurregel_id",
                "intermediate.int_normen__subtraject_sluitregel": "patient_id",
                "intermediate.int_bmodel__subtraject": "subtraject_id",
                "intermediate.int_bmodel__zpm_prestatie": "prestatie_id",
+               "intermediate.int_bmodel__zpm_zorgtraject": "zorgtraject_id",
                "intermediate.int_bmodel__ggz_verblijfsdag": "deelprestatie_id",
                "intermediate.int_bmodel__ggz_verlofdag": "verlof_id",
                "intermediate.int_bmodel__ggz_tijdschrijf": "tijdschrijf_id"}
@@ -212,6 +213,12 @@ def test_day_by_day_incremental_build_equals_the_full_build(daily, warehouse, tm
                 on r.institution = m.institution and r.factuurregel_id = m.factuurregel_id
             where list_contains(?, r.institution || '|' || r.factuurregel_id)""",
             [sorted(regels)]).fetchall()}
+        # a zorgtraject is rebuilt with its client: the clients of the delivered prestaties, stay days and referrals
+        clienten = sorted(f"{i}|{c}" for x in ("zpm_zorgprestatie", "zpm_verblijfsdag", "zpm_verwijzing")
+                          for i, c in _changed_keys(ggz, x, "client_id"))
+        delivered["intermediate.int_bmodel__zpm_zorgtraject"] = {r[0] for r in con.execute("""
+            select institution || '|' || zorgtraject_id from intermediate.int_bmodel__zpm_zorgtraject
+            where list_contains(?, institution || '|' || client_id)""", [clienten]).fetchall()}
     assert chain == [("ggz_demo", DAYS + 1, PEILDATUM), ("ziekenhuis_demo", DAYS + 1, PEILDATUM)]
     assert applied == DAYS + 1  # the invoice lines of every day are in the state, each from its own delivery
     assert deleted > 0  # deletions went through the incremental state (and would show in the source counts)
@@ -845,7 +852,7 @@ def test_every_generated_change_delivery_passes_the_validation(daily, tmp_path):
     assert validated == {f"{inst}/{day}" for inst in ("ziekenhuis_demo", "ggz_demo") for day in (first, *changes)}
     assert report.success and not report.warnings, [o.line() for o in report.outcomes if not o.success]
     mutatie_checks = [o for o in report.outcomes if o.column == "mutatie" and o.delivery.endswith(changes[-1])]
-    assert len(mutatie_checks) == 2 * 16  # N/W/V and required, for every extract of both institutions
+    assert len(mutatie_checks) == 2 * 17  # N/W/V and required, for every extract of both institutions
 
 
 def test_impossible_change_codes_are_quarantined_and_leave_the_state(warehouse, tmp_path):

@@ -91,11 +91,12 @@ def test_bevindingen_hold_every_norm_finding(warehouse):
     per_norm = {n: (c, i) for n, c, i in warehouse.query(
         "select norm_id, count(*), sum(financiele_impact) from normen.fct_norm_bevindingen group by norm_id")}
     expected = {}
-    for norm in ("n0127", "n0525", "n0563", "n0955", "n0991", "n1395", "n1541", "n1541zpm", "n4118", "nkv001"):
+    for norm in ("n0127", "n0525", "n0563", "n0955", "n0991", "n1395", "n1541", "n1541zpm", "n2970", "n2971",
+                 "n2972", "n2974", "n4118", "nkv001"):
         count, impact = warehouse.query(f"select count(*), sum(financiele_impact) from normen.fct_norm_{norm}")[0]
         if count:
             expected[norm.upper()] = (count, impact)
-    assert per_norm == expected and len(expected) == 10  # every norm finds its injected cases
+    assert per_norm == expected and len(expected) == 14  # every norm finds its injected cases
 
 
 def _msz_truth(warehouse) -> dict[str, dict]:
@@ -369,3 +370,30 @@ def test_facturatieblokkade_says_what_is_held_from_the_delivered_rows(warehouse)
     # institution invoiced before and one it did not
     assert {got["SN07"][1], got["SN17B"][1]} == {None, "laatste factuur van de patient"}
     assert {got["SN07"][8], got["SN17B"][8]} == {None, "gemiddelde declaratie van de declaratiecode"}
+
+
+REFERRAL_NORMS = ("N2970", "N2971", "N2972", "N2974")
+
+
+def test_referral_norms_find_every_injected_case_with_its_impact(warehouse):
+    """N2970-N2974 on the referral scenarios: each zorgtraject is found by exactly the norms its construction breaks
+    (no letter; 9 months and a day; a profession the insurer does not accept; no or a wrong AGB code; no referral at
+    all: N2970 and N2974), with the value of its consults; the near-misses (acute care, exactly 9 months, a
+    profession another insurer accepts, a zorgtraject begun in 2021) find nothing, nor does the clean remainder."""
+    with warehouse.truth("ggz_verwijzing_scenarios").open() as fh:
+        expected = {(r["norm_id"], r["zorgtraject_id"]): Decimal(r["verwachte_impact"]) for r in csv.DictReader(fh)}
+    assert {n for n, _ in expected} == set(REFERRAL_NORMS) and len(expected) == 7
+    got = {(n, e): i for n, e, i in warehouse.query(
+        "select norm_id, entiteit_id, financiele_impact from normen.fct_norm_bevindingen"
+        " where norm_id in (select unnest(?))", [list(REFERRAL_NORMS)])}
+    assert got == expected
+    # the clean remainder was judged: zorgtrajecten from 2022 with a referral, by each accepted profession, and
+    # acute care without one
+    judged = dict(warehouse.query("""select coalesce(verwijzer_beroepscode, verwijstype), count(*)
+        from intermediate.int_bmodel__zpm_zorgtraject
+        where startdatum >= date '2022-01-01' and zorgtraject_id not like 'ZTVRW%' group by 1"""))
+    assert judged["01"] > 50 and judged["03"] > 5 and judged["94"] > 0 and judged["acuut"] > 0, judged
+    # N2974 does not block invoicing, the other three do
+    assert dict(warehouse.query("""select norm_id, blokkeert_facturatie from normen.fct_norm_bevindingen
+        where norm_id in (select unnest(?)) group by all""", [list(REFERRAL_NORMS)])) == {
+        "N2970": True, "N2971": True, "N2972": True, "N2974": False}

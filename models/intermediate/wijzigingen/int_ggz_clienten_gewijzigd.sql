@@ -6,13 +6,14 @@
 {%- set tijdschrijf_checked = ref('base_ggz__tijdschrijf_checked') %}
 {%- set prestaties_checked = ref('base_zpm__zorgprestatie_checked') %}
 {%- set verblijfsdagen_checked = ref('base_zpm__verblijfsdag_checked') %}
+{%- set verwijzingen_checked = ref('base_zpm__verwijzing_checked') %}
 -- the mental-health clients whose rows a build must compute again: every model rebuilt per client reads this (D-77).
--- A stay, a leave period and a ZPM prestatie belong to the client they name, a time registration to its DBC's
--- client; a norm counts a client's stays with the financing of the DBC each names. So a changed row marks the client
--- of every version of it and of the DBCs it named, and a changed DBC the clients of every stay that names it: a row
--- that moved to another client marks both. `*` marks every client of an institution, '' the rows without a client.
--- The checked tables (every version of the chain) are read where they are named: an import CTE read twice would be
--- materialised whole.
+-- A stay, a leave period, a ZPM prestatie and a zorgtraject belong to the client they name, a time registration to
+-- its DBC's client; a norm counts a client's stays with the financing of the DBC each names. So a changed row marks
+-- the client of every version of it and of the DBCs it named, and a changed DBC the clients of every stay that
+-- names it: a row that moved to another client marks both. `*` marks every client of an institution, '' the rows
+-- without a client. The checked tables (every version of the chain) are read where they are named: an import CTE
+-- read twice would be materialised whole.
 {%- set since = dirty_set_start() %}
 
 with wijzigingen as (
@@ -105,6 +106,16 @@ clienten as (
     from {{ verblijfsdagen_checked }} as d
     inner join wijzigingen as w
         on w.extract_name = 'zpm_verblijfsdag' and d._institution = w.institution and d.verblijfsdag_id = w.sleutel
+    union
+    select
+        r._institution as institution,
+        coalesce(r.client_id, '') as client_id
+    from {{ verwijzingen_checked }} as r
+    inner join wijzigingen as w
+        on
+            w.extract_name = 'zpm_verwijzing'
+            and r._institution = w.institution
+            and r.zorgtraject_id = w.sleutel
 ),
 
 gemarkeerd as (

@@ -392,6 +392,31 @@ with quarantined as (
         _delivery_id as delivery_id,
         _institution as institution,
         _peildatum as peildatum,
+        'zpm_verwijzing' as extract_name,
+        _file as file_path,
+        _line as line_number,
+        _error_columns as column_name,
+        'contract' as quarantine_stage,
+        _errors as reason
+    from {{ ref('base_zpm__verwijzing_checked') }}
+    where _errors != ''
+    union all
+    select
+        _delivery_id as delivery_id,
+        _institution as institution,
+        _peildatum as peildatum,
+        'zpm_verwijzing' as extract_name,
+        _file as file_path,
+        _line as line_number,
+        'mutatie' as column_name,
+        'contract' as quarantine_stage,
+        _mutatie_fout as reason
+    from {{ ref('base_zpm__verwijzing_mutatie_fouten') }}
+    union all
+    select
+        _delivery_id as delivery_id,
+        _institution as institution,
+        _peildatum as peildatum,
         'zpm_verblijfsdag' as extract_name,
         _file as file_path,
         _line as line_number,

@@ -222,6 +222,20 @@ rows_checked as (
     union all
     select
         _delivery_id as delivery_id,
+        'zpm_verwijzing' as extract_name,
+        case when _errors = '' then 1 else 0 end as accepted_rows,
+        case when _errors != '' then 1 else 0 end as quarantined_contract_rows
+    from {{ ref('base_zpm__verwijzing_checked') }}
+    union all
+    select
+        _delivery_id as delivery_id,
+        'zpm_verwijzing' as extract_name,
+        -1 as accepted_rows,
+        1 as quarantined_contract_rows
+    from {{ ref('base_zpm__verwijzing_mutatie_fouten') }}
+    union all
+    select
+        _delivery_id as delivery_id,
         'zpm_verblijfsdag' as extract_name,
         case when _errors = '' then 1 else 0 end as accepted_rows,
         case when _errors != '' then 1 else 0 end as quarantined_contract_rows

@@ -34,6 +34,10 @@ uitgeschakeld as (
     ('fct_norm_n1395', 'dbc', 'dbc_id', 'dbc_einddatum'),
     ('fct_norm_n1541', 'dbc', 'dbc_id', 'eerste_onrechtmatige_dag'),
     ('fct_norm_n1541zpm', 'verblijfsjaar', 'verblijfsjaar_id', 'eerste_onrechtmatige_dag'),
+    ('fct_norm_n2970', 'zorgtraject', 'zorgtraject_id', 'startdatum'),
+    ('fct_norm_n2971', 'zorgtraject', 'zorgtraject_id', 'startdatum'),
+    ('fct_norm_n2972', 'zorgtraject', 'zorgtraject_id', 'startdatum'),
+    ('fct_norm_n2974', 'zorgtraject', 'zorgtraject_id', 'startdatum'),
     ('fct_norm_n4118', 'subtraject', 'subtraject_id', 'begindatum'),
     ('fct_norm_nkv001', 'dbc', 'dbc_id', 'dbc_einddatum'),
 ] %}

@@ -1,6 +1,7 @@
--- the DBCs and subtrajecten not yet invoiced that carry a finding of a norm that blocks invoicing, open or accepted:
--- the billing system holds them until the finding is corrected or disputed with a reason (D-81), one row per entity
--- with all its findings together, what it is (specialism, product, dates), who would pay and what is held (D-82)
+-- the DBCs, subtrajecten and zorgtrajecten not yet invoiced that carry a finding of a norm that blocks invoicing,
+-- open or accepted: the billing system holds them until the finding is corrected or disputed with a reason (D-81),
+-- one row per entity with all its findings together, what it is (specialism, product, dates), who would pay and
+-- what is held (D-82)
 with bevindingen as (
     select * from {{ ref('fct_norm_bevindingen') }}
     where status in ('open', 'geaccepteerd') and not is_gefactureerd and blokkeert_facturatie
@@ -20,6 +21,10 @@ regels as (
 
 dbcs as (
     select * from {{ ref('int_bmodel__ggz_dbc') }}
+),
+
+zorgtrajecten as (
+    select * from {{ ref('int_bmodel__zpm_zorgtraject') }}
 ),
 
 geblokkeerd as (
@@ -106,10 +111,29 @@ ggz as (
     from dbcs as d
 ),
 
+zpm as (
+    -- a zorgtraject with nothing declared yet: its further declarations are held, none is priced yet
+    select
+        z.institution,
+        'zorgtraject' as entiteit_type,
+        z.zorgtraject_id as entiteit_id,
+        cast(null as {{ dbt.type_string() }}) as specialisme,
+        cast(null as {{ dbt.type_string() }}) as product,
+        cast(null as {{ dbt.type_string() }}) as declaratiecode,
+        z.startdatum as begindatum,
+        z.einddatum,
+        z.uzovi as verwachte_uzovi,
+        cast(null as decimal(18, 2)) as vastgehouden_bedrag,
+        cast(null as {{ dbt.type_string() }}) as bedrag_bron
+    from zorgtrajecten as z
+),
+
 entiteiten as (
     select * from msz
     union all
     select * from ggz
+    union all
+    select * from zpm
 ),
 
 final as (

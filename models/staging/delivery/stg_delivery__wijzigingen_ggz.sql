@@ -51,6 +51,14 @@ from {{ ref('base_zpm__zorgprestatie_current') }}
 union all
 select
     _institution as institution,
+    'zpm_verwijzing' as extract_name,
+    cast(zorgtraject_id as {{ dbt.type_string() }}) as sleutel,
+    _is_deleted as is_deleted,
+    _applied_at as applied_at
+from {{ ref('base_zpm__verwijzing_current') }}
+union all
+select
+    _institution as institution,
     'zpm_verblijfsdag' as extract_name,
     cast(verblijfsdag_id as {{ dbt.type_string() }}) as sleutel,
     _is_deleted as is_deleted,
