@@ -443,6 +443,18 @@ NORM_CASES: list[tuple[str, str, list[NormSub]]] = [
     ("n4118_klinische_genetica_poort", "PN24", [("SN24", "0390", "11", "2024-03-04", 90, ["190013"], 500.0, None)]),
     ("n4118_pathologie_niet_gefactureerd", "PN25", [("SN25", "0388", "21", "2024-05-06", 120, ["070001"], None,
                                                      ("N4118", 0.0))]),
+    # N0555 (2014-2015): a parallel ZT11 without a profile of its own; cardiology had no rule of its own then, and
+    # N0525 (from 2020) does not judge these years
+    ("n0555_zonder_eigen_profiel", "PN31", [("SN31A", "0305", "11", "2015-03-02", 90, ["190013"], 400.0, None),
+                                            ("SN31B", "0305", "11", "2015-04-01", 90, ["190013", "190060"], 520.0,
+                                             ("N0555", 520.0))]),
+    ("n0555_zt21_niet_geselecteerd", "PN32", [("SN32A", "0305", "11", "2015-03-02", 90, ["190013"], 400.0, None),
+                                              ("SN32B", "0305", "21", "2015-04-01", 120, ["190060"], 300.0, None)]),
+    ("n0555_met_operatie", "PN33", [("SN33A", "0303", "11", "2015-03-02", 90, ["190013"], 400.0, None),
+                                    ("SN33B", "0303", "11", "2015-04-01", 30, ["190013", "033502"], 2500.0, None)]),
+    ("n0555_cardiologie_2014", "PN34", [("SN34A", "0320", "11", "2014-09-01", 90, ["190013"], 400.0, None),
+                                        ("SN34B", "0320", "11", "2014-10-01", 90, ["190013", "039898"], 650.0,
+                                         None)]),
 ]
 
 # N0955 scenarios: (scenario, patient, its subtrajecten (id, specialisme, zorgtype, begindatum), the activity declared

@@ -91,12 +91,12 @@ def test_bevindingen_hold_every_norm_finding(warehouse):
     per_norm = {n: (c, i) for n, c, i in warehouse.query(
         "select norm_id, count(*), sum(financiele_impact) from normen.fct_norm_bevindingen group by norm_id")}
     expected = {}
-    for norm in ("n0127", "n0525", "n0563", "n0955", "n0991", "n1395", "n1541", "n1541zpm", "n2970", "n2971",
-                 "n2972", "n2974", "n4118", "nkv001"):
+    for norm in ("n0127", "n0525", "n0555", "n0563", "n0955", "n0991", "n1395", "n1541", "n1541zpm", "n2970",
+                 "n2971", "n2972", "n2974", "n4118", "nkv001"):
         count, impact = warehouse.query(f"select count(*), sum(financiele_impact) from normen.fct_norm_{norm}")[0]
         if count:
             expected[norm.upper()] = (count, impact)
-    assert per_norm == expected and len(expected) == 14  # every norm finds its injected cases
+    assert per_norm == expected and len(expected) == 15  # every norm finds its injected cases
 
 
 def _msz_truth(warehouse) -> dict[str, dict]:
@@ -104,19 +104,20 @@ def _msz_truth(warehouse) -> dict[str, dict]:
         return {r["entiteit_id"]: r for r in csv.DictReader(fh)}
 
 
-MSZ_NORMS = ("N0127", "N0525", "N0563", "N0955", "N0991", "N4118")
+MSZ_NORMS = ("N0127", "N0525", "N0555", "N0563", "N0955", "N0991", "N4118")
 
 
 def test_msz_norms_find_every_injected_case_with_its_impact(warehouse):
     truth = _msz_truth(warehouse)
     expected = {(r["verwachte_norm"], sid): Decimal(r["verwachte_impact"]) for sid, r in truth.items()
                 if r["verwachte_norm"]}
-    assert {n for n, _ in expected} == set(MSZ_NORMS) and len(expected) >= 14
+    assert {n for n, _ in expected} == set(MSZ_NORMS) and len(expected) >= 15
     got = {(n, e): i for n, e, i in warehouse.query(
         "select norm_id, entiteit_id, financiele_impact from normen.fct_norm_bevindingen"
         " where norm_id in (select unnest(?)) and entiteit_id in (select unnest(?))", [list(MSZ_NORMS), list(truth)])}
     # the clean injected cases (boundaries, operative, nursing day, zorgtype 13, an OZP the day after or on an IC
-    # trajectory, a credited OZP, treatment from the opening day, interventional radiology, genetics) find nothing
+    # trajectory, a credited OZP, treatment from the opening day, interventional radiology, genetics, a 2015 ZT21,
+    # a 2014 cardiology one with a profile of its own) find nothing
     assert got == expected
 
 
@@ -213,11 +214,14 @@ def test_risk_overview_adds_up_to_the_findings_and_sets_them_against_the_mass(wa
     assert {(n, y) for _, y, n, *_ in rows} == set(per_norm_year)
     for kader, jaar, norm, impact, mass, share in rows:
         assert impact == per_norm_year[(norm, jaar)], (kader, jaar, norm)
-        assert share == (impact / mass).quantize(Decimal("0.00000001")), (kader, jaar, norm)
+        # a year the delivery holds no mass of (N0555's 2015: no book year 2015 delivered) has no share
+        assert share == (None if mass is None else (impact / mass).quantize(Decimal("0.00000001"))), (kader, jaar)
     # the MSZ mass is the onderzoeksmassa of the jaarlaag, as the declarable-mass overview reports it
     msz_2024 = warehouse.query("""select sum(boekwaarde) from massa.rpt_declarabele_massa where jaarlaag = 2024
         and institution = 'ziekenhuis_demo'""")[0][0]
     assert {m for k, j, n, _, m, _ in rows if n == "N0525" and j == 2024} == {msz_2024}
+    assert {(k, j, m) for k, j, n, _, m, _ in rows if n == "N0555"} == {
+        ("Handreiking Rechtmatigheidscontroles MSZ", 2015, None)}
     # a norm appears under every framework that covers the year: N1541 2017 under HT, and SGGZ 2017 Verblijf
     assert {k for k, j, n, *_ in rows if n == "N1541" and j == 2017} == {"GGZ Horizontaal Toezicht",
                                                                         "SGGZ 2017 Verblijf"}

@@ -28,6 +28,7 @@ uitgeschakeld as (
 {%- set norm_models = [
     ('fct_norm_n0127', 'subtraject', 'subtraject_id', 'einddatum'),
     ('fct_norm_n0525', 'subtraject', 'subtraject_id', 'begindatum'),
+    ('fct_norm_n0555', 'subtraject', 'subtraject_id', 'begindatum'),
     ('fct_norm_n0563', 'subtraject', 'subtraject_id', 'einddatum'),
     ('fct_norm_n0955', 'zorgactiviteit', 'zorgactiviteit_id', 'datum'),
     ('fct_norm_n0991', 'subtraject', 'subtraject_id', 'eerste_toediening'),

@@ -1,7 +1,11 @@
 {{ per_patient() }}
 -- N0525 "Onterecht een parallel subtraject geregistreerd met onvolledig zorgprofiel": one row per parallel
 -- subtraject (zorgtype 11 or 21) without a care profile of its own, or in a specialism without parallelism.
-with subtrajecten as (
+with parallel as (
+    select * from {{ ref('int_normen__parallel_subtraject') }}
+),
+
+subtrajecten as (
     select * from {{ ref('int_bmodel__subtraject') }}
 ),
 
@@ -13,25 +17,9 @@ specialismen as (
     select * from {{ ref('ref_specialisme') }}
 ),
 
-parallel as (
-    -- steps 1 and 2: opened while an earlier subtraject of the same patient and specialism was still open; of two
-    -- opened on the same day the one with the higher identifier is the parallel one (D-36)
-    select
-        s.institution,
-        s.subtraject_id,
-        min(o.subtraject_id) as lopend_subtraject_id,
-        count(*) as aantal_lopende_subtrajecten
-    from subtrajecten as s
-    inner join subtrajecten as o
-        on
-            s.institution = o.institution
-            and s.patient_id = o.patient_id
-            and s.specialisme = o.specialisme
-            and s.subtraject_id <> o.subtraject_id
-            and (s.begindatum > o.begindatum or (s.begindatum = o.begindatum and s.subtraject_id > o.subtraject_id))
-            and (o.einddatum is null or s.begindatum <= o.einddatum)
-    where s.zorgtype in ('11', '21')
-    group by s.institution, s.subtraject_id
+catalog as (
+    select * from {{ ref('norm_catalog') }}
+    where norm_id = 'N0525'
 ),
 
 beoordeeld as (
@@ -47,6 +35,9 @@ beoordeeld as (
     from parallel as p
     inner join subtrajecten as s on p.institution = s.institution and p.subtraject_id = s.subtraject_id
     inner join kenmerken as k on p.institution = k.institution and p.subtraject_id = k.subtraject_id
+    -- steps 1 and 2: a parallel subtraject (int_normen__parallel_subtraject) opened while the norm applies (from
+    -- 2020; before, its predecessors did: N0555 for 2014-2015)
+    inner join catalog as c on s.begindatum between c.valid_from and c.valid_to
     left join specialismen as sp on s.specialisme = sp.specialisme
 ),
 
