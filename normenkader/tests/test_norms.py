@@ -401,3 +401,36 @@ def test_referral_norms_find_every_injected_case_with_its_impact(warehouse):
     assert dict(warehouse.query("""select norm_id, blokkeert_facturatie from normen.fct_norm_bevindingen
         where norm_id in (select unnest(?)) group by all""", [list(REFERRAL_NORMS)])) == {
         "N2970": True, "N2971": True, "N2972": True, "N2974": False}
+
+
+def test_every_finding_lies_within_its_norms_controlemassa_and_frameworks_are_not_counted_twice(warehouse):
+    """Issue 28 item 4 (D-88): the risk overview's denominator is each norm's controlemassa; every finding is one of
+    the entities its norm judged that year, and the counts are those of the populations. A norm in two frameworks
+    (N1541 in 2017: Horizontaal Toezicht and SGGZ 2017 Verblijf) counts once in a total over frameworks."""
+    outside = warehouse.query("""
+        select b.norm_id, b.entiteit_id, b.kader_jaar from normen.fct_norm_bevindingen b
+        where not exists (
+            select 1 from (select norm_id, institution, kader_jaar, entiteit_id
+                           from intermediate.int_normen__controlemassa_msz
+                           union all select norm_id, institution, kader_jaar, entiteit_id
+                           from intermediate.int_normen__controlemassa_ggz) p
+            where p.norm_id = b.norm_id and p.institution = b.institution and p.kader_jaar = b.kader_jaar
+                and p.entiteit_id = b.entiteit_id)""")
+    assert outside == []
+    rows = warehouse.query("""select norm_id, jaar, aantal_bevindingen, aantal_beoordeeld, bevinding_aandeel
+        from normen.rpt_norm_risico where telt_in_totaal""")
+    judged = dict(((n, j), c) for n, j, c in warehouse.query("""
+        select norm_id, kader_jaar, count(*) from (
+            select norm_id, kader_jaar, entiteit_id from intermediate.int_normen__controlemassa_msz
+            union all select norm_id, kader_jaar, entiteit_id from intermediate.int_normen__controlemassa_ggz)
+        group by all"""))
+    for norm, jaar, found, denominator, share in rows:
+        assert denominator == judged[(norm, jaar)] and found <= denominator, (norm, jaar)
+        assert share == (Decimal(found) / denominator).quantize(Decimal("0.00000001")), (norm, jaar)
+    # the clean remainder makes the denominators large: findings are few of many judged
+    assert judged[("N0127", 2024)] > 100 and judged[("N0955", 2024)] > 100
+    # a total over frameworks: one row per norm and year, the impact of every finding once
+    total = warehouse.query("""select sum(financiele_impact) from normen.rpt_norm_risico where telt_in_totaal""")[0][0]
+    assert total == warehouse.query("select sum(financiele_impact) from normen.fct_norm_bevindingen")[0][0]
+    assert warehouse.query("""select count(*), count(*) filter (where telt_in_totaal) from normen.rpt_norm_risico
+        where norm_id = 'N1541' and jaar = 2017""") == [(2, 1)]
