@@ -4,7 +4,9 @@ from __future__ import annotations
 
 
 def sql_literal(value: object) -> str:
-    """A string as a quoted SQL literal; a number as itself."""
+    """A string as a quoted SQL literal; a number as itself; None as null."""
+    if value is None:
+        return "null"
     if isinstance(value, str):
         return "'" + value.replace("'", "''") + "'"
     return str(value)

@@ -18,6 +18,7 @@ from normenkader.contract import Contract
 from normenkader.generate import n1541
 from normenkader.generate.core import SEEDS, Generator, pick, read_seed, valid_bsn
 from normenkader.generate.msz import SEASON, UZOVI_SHARE
+from normenkader.sqltext import sql_literal
 
 DBC_TARIEF = SEEDS / "reference" / "ref_ggz_dbc_tarief.csv"
 VERBLIJF_TARIEF = SEEDS / "reference" / "ref_ggz_verblijf_tarief.csv"
@@ -350,8 +351,6 @@ VERWIJZING_CASES = [
 
 def _inject_verwijzingen(g: Generator) -> None:
     """The clients, zorgtrajecten and consults of the referral scenarios; truth per norm and zorgtraject."""
-    def lit(v):
-        return "null" if v is None else f"'{v}'"
     paths, truth = [], []
     for n, (scenario, uzovi, start, soort, verwezen, agb, beroep, brief, norms) in enumerate(VERWIJZING_CASES, 1):
         client, zt = f"CVRW{n:04d}", f"ZTVRW{n:02d}"
@@ -360,9 +359,9 @@ def _inject_verwijzingen(g: Generator) -> None:
         begin = date.fromisoformat(start)
         paths.append(f"select '{zt}' as zorgtraject_id, '{client}' as client_id, date '{begin}' as startdatum, "
                      f"date '{begin + timedelta(days=89)}' as einddatum, '{soort}' as verwijstype, "
-                     f"{f'date {lit(verwezen)}' if verwezen else 'null'} as verwijsdatum, {lit(agb)} as verwijzer_agb, "
-                     f"{lit(beroep)} as verwijzer_beroepscode, '{'J' if brief else 'N'}' as verwijsbrief_aanwezig, "
-                     f"'{uzovi}' as uzovi")
+                     f"cast({sql_literal(verwezen)} as date) as verwijsdatum, {sql_literal(agb)} as verwijzer_agb, "
+                     f"{sql_literal(beroep)} as verwijzer_beroepscode, "
+                     f"'{'J' if brief else 'N'}' as verwijsbrief_aanwezig, '{uzovi}' as uzovi")
         truth += [f"select '{scenario}' as scenario, '{zt}' as zorgtraject_id, '{norm}' as norm_id" for norm in norms]
     g.con.execute(f"insert into zt by name {' union all '.join(paths)}")
     g.con.execute("""

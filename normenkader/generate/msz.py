@@ -20,6 +20,7 @@ from pathlib import Path
 from normenkader.contract import Contract
 from normenkader.generate.core import Generator, pick, read_seed, valid_bsn
 from normenkader.generate.volume import HOOFD, LOCATIES, inject_volume_care
+from normenkader.sqltext import sql_literal
 
 # Market shares per concern (Achmea ~29%, VGZ ~24%, CZ ~21%, Menzis ~12%, the rest small), split over labels.
 UZOVI_SHARE = {
@@ -487,7 +488,7 @@ def _inject_norm_scenarios(g: Generator) -> None:
             end = start + timedelta(days=day - 1) if day else None
             subs.append(f"select '{sid}' as subtraject_id, '{patient}' as patient_id, 'T{patient}-{sid}' as "
                         f"zorgtraject_id, '{spec}' as specialisme, '{zt}' as zorgtype, '0002' as diagnose, "
-                        f"date '{start}' as begindatum, {f'date {chr(39)}{end}{chr(39)}' if end else 'null'} as "
+                        f"date '{start}' as begindatum, cast({sql_literal(str(end) if end else None)} as date) as "
                         f"end_raw, {str(end is not None).lower()} as is_closed, '15' as segment, {-100 - n} as i")
             for j, code in enumerate(codes):
                 acts.append(f"select 'AINJ-{sid}-{j}' as zorgactiviteit_id, '{sid}' as subtraject_id, '{code}' as "
@@ -498,7 +499,7 @@ def _inject_norm_scenarios(g: Generator) -> None:
                              f"patient_id, date '{end + timedelta(days=14)}' as factuurdatum, {amount} as bedrag")
             norm, impact = expected if expected else (None, None)
             truth.append(f"select '{scenario}' as scenario, '{sid}' as subtraject_id, '{sid}' as entiteit_id, "
-                         f"{f'{chr(39)}{norm}{chr(39)}' if norm else 'null'} as verwachte_norm, "
+                         f"{sql_literal(norm)} as verwachte_norm, "
                          f"{impact if expected else 'null'}::decimal(18, 2) as verwachte_impact, "
                          f"{str(bool(expected) and amount is None).lower()} as verwachte_facturatieblokkade")
     ozp_lines = []
@@ -516,10 +517,9 @@ def _inject_norm_scenarios(g: Generator) -> None:
                 f"select 'FRNRM-{aid}-{j}' as factuurregel_id, '{osid}' as subtraject_id, '{aid}' as zorgactiviteit_id,"
                 f" '{patient}' as patient_id, date '{datum}' + {14 + 30 * j} as factuurdatum, "
                 f"{amount}::decimal(12, 2) as bedrag, "
-                f"{f'{chr(39)}FRNRM-{aid}-0{chr(39)}' if j else 'null'} as gecorrigeerd_factuurregel_id")
-        norm = "null" if impact is None else "'N0955'"
-        truth.append(f"select '{scenario}', '{osid}', '{aid}', {norm}, {'null' if impact is None else impact}"
-                     "::decimal(18, 2), false")
+                f"{sql_literal(f'FRNRM-{aid}-0' if j else None)} as gecorrigeerd_factuurregel_id")
+        truth.append(f"select '{scenario}', '{osid}', '{aid}', {sql_literal(None if impact is None else 'N0955')}, "
+                     f"{sql_literal(impact)}::decimal(18, 2), false")
     g.sql("norm_sub", " union all ".join(subs))
     for n, (_, patient, *_) in enumerate(NORM_CASES + OZP_CASES, start=1):
         _insert_patient(g, -100 - n, patient, valid_bsn(99990000 + 10 * n))
