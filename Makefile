@@ -19,8 +19,10 @@ export DBT_PROFILES_DIR := $(CURDIR)/profiles
 
 DELIVERY ?= $(DELIVERIES)
 VALIDATION_DIR ?= data/validation
+PUBLISHED ?= data/published
+PORT ?= 8501
 
-.PHONY: venv spark-venv build build-postgres build-spark validate docs export test test-engines lint test-warehouse pytest bench clean
+.PHONY: venv spark-venv build build-postgres build-spark validate publish dashboard screenshots docs export test test-engines lint test-warehouse pytest bench clean
 
 $(STAMP): requirements.lock pyproject.toml
 	@test -n "$(PYTHON)" || { echo "error: Python 3.11 is needed (python3.11 or python3 on PATH)"; exit 1; }
@@ -42,8 +44,8 @@ $(SPARK_STAMP): requirements-spark.lock
 
 spark-venv: $(SPARK_STAMP)
 
-## build: venv, demo deliveries, GX validation (stops on a contract break), load, dbt build on DuckDB, and the
-## privacy scan (no BSN, name or address outside the source layer)
+## build: venv, demo deliveries, GX validation (stops on a contract break), load, dbt build on DuckDB, the privacy
+## scan (no BSN, name or address outside the source layer), and the read-only snapshot BI tools and the dashboards read
 # a plain build: a table kept between builds whose seeds, models, macros or vars changed (a new version of
 # normenkader, a user's edit of a seed) is built in full by itself (D-76); the history models keep their rows (D-44)
 build: venv
@@ -52,10 +54,25 @@ build: venv
 	$(BIN)/normenkader load --root $(DELIVERIES) --db $(NORMENKADER_DB)
 	NORMENKADER_DB=$(NORMENKADER_DB) $(BIN)/dbt build --quiet
 	$(BIN)/normenkader privacy-scan --db $(NORMENKADER_DB)
+	$(BIN)/normenkader publish --db $(NORMENKADER_DB) --out $(PUBLISHED)
 	@echo
-	@echo "Warehouse built: $(abspath $(NORMENKADER_DB))"
-	@echo "Try:  $(BIN)/python -c \"import duckdb; print(duckdb.connect('$(NORMENKADER_DB)', read_only=True).sql('select boekjaar, financier_type, count(*) as regels, sum(bedrag) as bedrag from intermediate.int_bmodel__factuurregel group by all order by all'))\""
-	@echo "Docs: make docs  (dbt docs generate, then open target/index.html)"
+	@echo "Warehouse built: $(abspath $(NORMENKADER_DB)); published for readers: $(abspath $(PUBLISHED))"
+	@echo "Dashboards: make dashboard  (then open http://127.0.0.1:$(PORT)/)"
+	@echo "Try:  $(BIN)/python -c \"import duckdb; print(duckdb.connect('$(PUBLISHED)/normenkader.duckdb', read_only=True).sql('select institution, norm_id, jaar, aantal_bevindingen, financiele_impact from normen.rpt_norm_risico where telt_in_totaal order by financiele_impact desc limit 10'))\""
+	@echo "Docs: make docs  (then open target/static_index.html)"
+
+## publish: after a `dbt build` by hand, refresh the read-only snapshot (a DuckDB 1.4 file and Parquet per table)
+publish: venv
+	$(BIN)/normenkader publish --db $(NORMENKADER_DB) --out $(PUBLISHED)
+
+## dashboard: the dashboards on http://127.0.0.1:$(PORT)/, over the published snapshot (after `make build`)
+dashboard: venv
+	$(BIN)/normenkader dashboard --published $(PUBLISHED) --port $(PORT)
+
+## screenshots: the dashboard's browser test on the CI warehouse, its screenshots written to docs/screenshots
+screenshots: venv
+	NORMENKADER_TEST_DB=$(CI_DIR)/normenkader.duckdb NORMENKADER_TEST_DELIVERIES=$(CI_DIR)/deliveries \
+		NORMENKADER_SCREENSHOTS=$(CURDIR)/docs/screenshots $(BIN)/pytest -q normenkader/tests/test_dashboard.py
 
 ## build-postgres: after `make build`, the same project on a local PostgreSQL server (installed from Debian when
 ## missing, started on 127.0.0.1:55432, data in data/postgres): raw layer copied, dbt build, marts compared with DuckDB
@@ -77,9 +94,10 @@ build-spark: venv spark-venv
 validate: venv
 	$(BIN)/normenkader validate --delivery $(DELIVERY) --report-dir $(VALIDATION_DIR)
 
+## docs: dbt's documentation as one page that opens from disk (file://), no server needed
 docs: venv
-	NORMENKADER_DB=$(NORMENKADER_DB) $(BIN)/dbt docs generate --quiet
-	@echo "Documentation: $(abspath target/index.html)"
+	NORMENKADER_DB=$(NORMENKADER_DB) $(BIN)/dbt docs generate --static --quiet
+	@echo "Documentation: $(abspath target/static_index.html)"
 
 export: venv
 	$(BIN)/normenkader export --db $(NORMENKADER_DB) --out data/exports

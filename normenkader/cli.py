@@ -1,4 +1,5 @@
-"""Command line: `normenkader generate | load | validate | contract | export | postgres | spark | bench`."""
+"""Command line: `normenkader generate | load | validate | contract | publish | dashboard | export | postgres | spark |
+bench`."""
 
 from __future__ import annotations
 
@@ -43,6 +44,13 @@ def main(argv: list[str] | None = None) -> int:
                         "and the Transparantiekalender volumes as csv per institution and verslagjaar")
     ex.add_argument("--db", type=Path, default=Path(DEFAULT_DB))
     ex.add_argument("--out", type=Path, default=Path("data/exports"))
+    pb = sub.add_parser("publish", help="copy the marts and the reference tables a dashboard needs into the "
+                        "read-only snapshot BI tools read (a DuckDB 1.4 file and Parquet), swapped in atomically")
+    pb.add_argument("--db", type=Path, default=Path(DEFAULT_DB))
+    pb.add_argument("--out", type=Path, default=Path("data/published"))
+    db_ = sub.add_parser("dashboard", help="serve the dashboards on 127.0.0.1 from the published snapshot")
+    db_.add_argument("--published", type=Path, default=Path("data/published"), help="the folder `publish` writes")
+    db_.add_argument("--port", type=int, default=8501)
     pg = sub.add_parser("postgres", help="a local PostgreSQL server (installed from Debian when missing) and the raw "
                         "layer copied into it: `start`, `sync --db`, `compare --db`, `stop`")
     pg.add_argument("action", choices=["start", "sync", "compare", "stop"],
@@ -113,6 +121,19 @@ def main(argv: list[str] | None = None) -> int:
         export_massa(args.db, args.out)
         export_transparantiekalender(args.db, args.out)
         return 0
+    if args.cmd == "publish":
+        from normenkader.publish import PublishError, publish
+
+        try:
+            publish(args.db, args.out)
+        except PublishError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 2
+        return 0
+    if args.cmd == "dashboard":
+        from normenkader.dashboard import serve
+
+        return serve(args.published, args.port)
     if args.cmd == "bench":
         from normenkader.bench import run_bench
 
