@@ -52,7 +52,7 @@ build: venv
 	$(BIN)/normenkader generate --scale $(SCALE) --seed $(SEED) --out $(DELIVERIES)
 	$(BIN)/normenkader validate --delivery $(DELIVERIES) --report-dir $(VALIDATION_DIR)
 	$(BIN)/normenkader load --root $(DELIVERIES) --db $(NORMENKADER_DB)
-	NORMENKADER_DB=$(NORMENKADER_DB) $(BIN)/dbt build --quiet
+	NORMENKADER_DB=$(NORMENKADER_DB) $(BIN)/normenkader dbt build
 	$(BIN)/normenkader privacy-scan --db $(NORMENKADER_DB)
 	$(BIN)/normenkader publish --db $(NORMENKADER_DB) --out $(PUBLISHED)
 	@echo

@@ -40,10 +40,14 @@ def main(argv: list[str] | None = None) -> int:
     ps.add_argument("--db", type=Path, default=Path(DEFAULT_DB))
     ct = sub.add_parser("contract", help="render docs/data-contract.md and the staging model YAML from the contract")
     ct.add_argument("--check", action="store_true", help="fail if the rendered files are out of date")
-    ex = sub.add_parser("export", help="write the declarable mass and the massa-aansluiting as xlsx per institution, "
-                        "and the Transparantiekalender volumes as csv per institution and verslagjaar")
+    ex = sub.add_parser("export", help="write one xlsx per institution (cover, declarable mass, massa-aansluiting, "
+                        "findings, billing block, risk overview, VAR), and the Transparantiekalender volumes as csv "
+                        "per institution and verslagjaar")
     ex.add_argument("--db", type=Path, default=Path(DEFAULT_DB))
     ex.add_argument("--out", type=Path, default=Path("data/exports"))
+    dbt_ = sub.add_parser("dbt", help="run dbt with a progress line per tenth of its nodes instead of one per node "
+                          "(and dbt's full report on a failure): `normenkader dbt build`")
+    dbt_.add_argument("dbt_args", nargs=argparse.REMAINDER, help="dbt's own arguments")
     pb = sub.add_parser("publish", help="copy the marts and the reference tables a dashboard needs into the "
                         "read-only snapshot BI tools read (a DuckDB 1.4 file and Parquet), swapped in atomically")
     pb.add_argument("--db", type=Path, default=Path(DEFAULT_DB))
@@ -116,11 +120,18 @@ def main(argv: list[str] | None = None) -> int:
         print(f"privacy scan: {len(findings)} finding(s)")
         return 1 if findings else 0
     if args.cmd == "export":
-        from normenkader.export import export_massa, export_transparantiekalender
+        from normenkader.export import export_transparantiekalender, export_workbooks
 
-        export_massa(args.db, args.out)
+        export_workbooks(args.db, args.out)
         export_transparantiekalender(args.db, args.out)
         return 0
+    if args.cmd == "dbt":
+        from normenkader.warehouse import dbt_with_progress
+
+        if not args.dbt_args:
+            print("error: say what dbt should do, e.g. `normenkader dbt build`", file=sys.stderr)
+            return 2
+        return dbt_with_progress(args.dbt_args)
     if args.cmd == "publish":
         from normenkader.publish import PublishError, publish
 

@@ -28,6 +28,8 @@ import json
 import os
 import re
 import shutil
+import sys
+import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -219,8 +221,12 @@ class _Suite:
 
 
 def validate(path: Path, report_dir: Path, max_volume_change: float = 0.25, chunk_rows: int = 200_000,
-             contract: Contract | None = None, echo=print) -> Report:
-    """Validate every delivery under path; write report.txt, report.json and the Data Docs to report_dir."""
+             contract: Contract | None = None, echo=print, progress=None) -> Report:
+    """Validate every delivery under path; write report.txt, report.json and the Data Docs to report_dir. Each
+    extract's line goes to `progress` as it is done (default: standard error, so a long validation is not silent)."""
+    if progress is None:
+        def progress(line: str) -> None:
+            print(line, file=sys.stderr, flush=True)
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
     import great_expectations as gx
     import great_expectations.expectations as gxe
@@ -254,8 +260,13 @@ def validate(path: Path, report_dir: Path, max_volume_change: float = 0.25, chun
             except DeliveryError:
                 previous_lines = {}
         for fc in checks:
-            outcomes += _validate_extract(context, source, con, contract, fc, previous_lines, max_volume_change,
-                                          chunk_rows, gx, gxe)
+            started = time.monotonic()
+            found = _validate_extract(context, source, con, contract, fc, previous_lines, max_volume_change,
+                                      chunk_rows, gx, gxe)
+            outcomes += found
+            failed = sum(1 for o in found if not o.success)
+            progress(f"  validated {d.delivery_id} {fc.extract.name}: {fc.data_lines:,} rows, {len(found)} "
+                     f"expectations, {failed} not met ({time.monotonic() - started:.1f} s)")
     con.close()
     scratch.unlink(missing_ok=True)
     context.build_data_docs()

@@ -127,7 +127,6 @@ def overzicht():
         c2.metric("Geblokkeerde posten", aantal(b.n.iloc[0] if len(b) else 0))
         a = aansl[aansl.institution == row.institution]
         c3.metric("Aansluitingscellen niet ok", aantal(a.n.iloc[0] if len(a) else 0))
-    voet()
 
 
 def var():
@@ -147,20 +146,29 @@ def var():
                                "var_raw": "Berekend", "var_eur": "VAR"},
                        {"optie": lambda v: "–" if v is None or pd.isna(v) else v, "var_raw": euro,
                         "var_eur": euro}), hide_index=True)
-    st.subheader("Prognose en afspraak door het jaar")
+    st.subheader("Onderbouwing per categorie")
     categorie = st.selectbox("Categorie", rijen.var_categorie.tolist(),
                              format_func=lambda c: f"{c} {rijen.set_index('var_categorie').omschrijving[c]}")
+    onderbouwing = q("""select parameter, parameter_omschrijving, eenheid, realisatie_ytd, prognose, afspraak
+                        from var.rpt_var_onderbouwing
+                        where institution = ? and uzovi = ? and jaar = ? and var_categorie = ?
+                        order by try_cast(substr(parameter, 2) as integer)""", instelling, uzovi, jaar, categorie)
+    uit = onderbouwing.copy()
+    for kolom in ("realisatie_ytd", "prognose", "afspraak"):
+        uit[kolom] = [waarde(v, e) for v, e in zip(onderbouwing[kolom], onderbouwing.eenheid, strict=True)]
+    st.dataframe(uit.rename(columns={"parameter": "Parameter", "parameter_omschrijving": "Omschrijving",
+                                     "eenheid": "Eenheid", "realisatie_ytd": "Realisatie op peildatum",
+                                     "prognose": "Prognose", "afspraak": "Afspraak"}), hide_index=True)
     par = q("""select p.parameter, p.omschrijving, p.eenheid, p.maand, p.realisatie_ytd, p.prognose, p.afspraak
                from var.rpt_var_parameters as p
                inner join reference.ref_var_categorie_parameter as c on p.parameter = c.parameter
                where p.institution = ? and p.uzovi = ? and p.jaar = ? and c.var_categorie = ?
                order by p.parameter, p.maand""", instelling, uzovi, jaar, categorie)
     for parameter, reeks in par.groupby("parameter", sort=True):
-        st.markdown(f"**{parameter}** {reeks.omschrijving.iloc[0]} ({reeks.eenheid.iloc[0]})")
-        lijnen(reeks, "maand", "Maand van de prognose", {"realisatie_ytd": "Realisatie t/m maand",
-                                                         "prognose": "Prognose", "afspraak": "Afspraak"},
-               x_domein=list(range(1, 13)))
-    voet()
+        st.markdown(f"**{parameter}** {reeks.omschrijving.iloc[0]} ({reeks.eenheid.iloc[0]}): de realisatie door "
+                    "het jaar tegen de prognose voor het jaareinde en de afspraak")
+        lijnen(reeks, "maand", "Maand", {"realisatie_ytd": "Realisatie t/m maand", "prognose": "Prognose",
+                                         "afspraak": "Afspraak"}, x_domein=list(range(1, 13)))
 
 
 def var_parameters():
@@ -183,7 +191,6 @@ def var_parameters():
                                      "realisatie_ytd": "Realisatie", "prognose": "Prognose",
                                      "is_geprojecteerd": "Geprojecteerd", "afspraak": "Afspraak"}),
                  hide_index=True, height=35 * (len(uit) + 1) + 3)
-    voet()
 
 
 def logging_parameters():
@@ -212,7 +219,6 @@ def logging_parameters():
                                "afspraak": "Afspraak"},
                        {k: (lambda v, e=eenheid: waarde(v, e)) for k in ("realisatie_ytd", "prognose", "afspraak")}),
                  hide_index=True)
-    voet()
 
 
 def facturatieblokkade():
@@ -235,7 +241,6 @@ def facturatieblokkade():
         "financiele_impact": "Financiële impact", "vastgehouden_bedrag": "Vastgehouden bedrag",
         "bedrag_bron": "Bron bedrag", "eerste_bevindingsdatum": "Eerste bevinding"},
         {"financiele_impact": euro, "vastgehouden_bedrag": euro}), hide_index=True)
-    voet()
 
 
 def normrisico():
@@ -264,7 +269,6 @@ def normrisico():
             "risico_rang": "Rang"},
             {"bevinding_aandeel": procent, "financiele_impact": euro, "massa_bedrag": euro,
              "impact_aandeel": lambda v: procent(v, 3)}), hide_index=True)
-    voet()
 
 
 def massa_aansluiting():
@@ -293,7 +297,6 @@ def massa_aansluiting():
         "verschil": "Verschil", "verschil_aandeel": "Verschil %", "status": "Status"})
     st.table(uit.style.apply(lambda r: [f"background-color: {STATUS_KLEUR.get(r['Status'], 'white')}"] * len(r),
                              axis=1).hide(axis="index"))
-    voet()
 
 
 def volumenormen():
@@ -315,7 +318,6 @@ def volumenormen():
             "eenheid": "Eenheid", "minimum": "Minimum", "aantal_gerealiseerd": "Gerealiseerd",
             "aantal_prognose": "Prognose", "marge": "Marge", "advies": "Advies", "vervolgstatus": "Vervolg"}),
             hide_index=True)
-    voet()
 
 
 PAGINAS = [
@@ -337,3 +339,5 @@ else:
         if _key in st.query_params:
             st.session_state[f"gekozen_{_key}"] = st.query_params[_key]
     st.navigation(PAGINAS).run()
+    # every page ends with the snapshot it shows: the browser test waits for this line too
+    voet()

@@ -7,6 +7,10 @@ deliveries as (
     select * from {{ ref('stg_delivery__selected') }}
 ),
 
+financiers as (
+    select * from {{ ref('ref_uzovi') }}
+),
+
 final as (
     select
         m.institution,
@@ -14,6 +18,7 @@ final as (
         cast(m.boekjaar as bigint) as boekjaar,
         cast(m.jaarlaag as bigint) as jaarlaag,
         m.uzovi,
+        u.naam as financier_naam,
         m.segment,
         m.producttype,
         cast(count(*) as bigint) as aantal_regels,
@@ -22,7 +27,8 @@ final as (
         {{ dbt.current_timestamp() }} as built_at
     from massa as m
     inner join deliveries as d on m.institution = d.institution
-    group by m.institution, d.peildatum, m.boekjaar, m.jaarlaag, m.uzovi, m.segment, m.producttype
+    left join financiers as u on m.uzovi = u.uzovi
+    group by m.institution, d.peildatum, m.boekjaar, m.jaarlaag, m.uzovi, u.naam, m.segment, m.producttype
 )
 
 select * from final

@@ -64,6 +64,14 @@ bevindingen as (
     {%- endfor %}
 ),
 
+deliveries as (
+    select * from {{ ref('stg_delivery__selected') }}
+),
+
+financiers as (
+    select * from {{ ref('ref_uzovi') }}
+),
+
 final as (
     select
         {{ dbt.hash("b.norm_id || '|' || b.institution || '|' || b.entiteit_type || '|' || b.entiteit_id") }}
@@ -79,6 +87,7 @@ final as (
         b.entiteit_id,
         b.bsn_pseudoniem,
         b.uzovi,
+        f.naam as financier_naam,
         b.bevindingsdatum,
         b.is_gefactureerd,
         b.financiele_impact,
@@ -89,9 +98,12 @@ final as (
         o.beoordelaar,
         o.oordeel_datum,
         o.toelichting as oordeel_toelichting,
+        d.peildatum,
         {{ dbt.current_timestamp() }} as built_at
     from bevindingen as b
     inner join catalog as c on b.norm_id = c.norm_id
+    left join deliveries as d on b.institution = d.institution
+    left join financiers as f on b.uzovi = f.uzovi
     left join kaders as k on b.norm_id = k.norm_id
     left join oordelen as o
         on b.institution = o.institution and b.norm_id = o.norm_id and b.entiteit_id = o.entiteit_id

@@ -27,6 +27,14 @@ zorgtrajecten as (
     select * from {{ ref('int_bmodel__zpm_zorgtraject') }}
 ),
 
+deliveries as (
+    select * from {{ ref('stg_delivery__selected') }}
+),
+
+financiers as (
+    select * from {{ ref('ref_uzovi') }}
+),
+
 geblokkeerd as (
     select
         institution,
@@ -148,6 +156,7 @@ final as (
             when b.uzovi is not null then 'bevinding'
             when e.verwachte_uzovi is not null then 'laatste factuur van de patient'
         end as uzovi_bron,
+        u.naam as financier_naam,
         e.specialisme,
         e.product,
         e.declaratiecode,
@@ -159,10 +168,13 @@ final as (
         cast(e.vastgehouden_bedrag as decimal(18, 2)) as vastgehouden_bedrag,
         e.bedrag_bron,
         b.eerste_bevindingsdatum,
+        d.peildatum,
         {{ dbt.current_timestamp() }} as built_at
     from geblokkeerd as b
     left join entiteiten as e
         on b.institution = e.institution and b.entiteit_type = e.entiteit_type and b.entiteit_id = e.entiteit_id
+    left join deliveries as d on b.institution = d.institution
+    left join financiers as u on coalesce(b.uzovi, e.verwachte_uzovi) = u.uzovi
 )
 
 select * from final

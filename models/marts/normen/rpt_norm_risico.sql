@@ -66,6 +66,10 @@ in_kader as (
             and (k.jaar_tot is null or p.kader_jaar <= k.jaar_tot)
 ),
 
+deliveries as (
+    select * from {{ ref('stg_delivery__selected') }}
+),
+
 final as (
     select
         i.institution,
@@ -100,8 +104,10 @@ final as (
         row_number() over (
             partition by i.institution, i.norm_id, i.kader_jaar order by i.kader asc
         ) = 1 as telt_in_totaal,
+        d.peildatum,
         {{ dbt.current_timestamp() }} as built_at
     from in_kader as i
+    left join deliveries as d on i.institution = d.institution
     left join massa as m on i.institution = m.institution and i.sector = m.sector and i.kader_jaar = m.jaar
     left join controlemassa as c
         on i.institution = c.institution and i.norm_id = c.norm_id and i.kader_jaar = c.kader_jaar

@@ -120,20 +120,32 @@ beoordeeld as (
     where k.status = 'actief'
 ),
 
+deliveries as (
+    select * from {{ ref('stg_delivery__selected') }}
+),
+
+financiers as (
+    select * from {{ ref('ref_uzovi') }}
+),
+
 final as (
     select
-        institution,
-        uzovi,
-        cast(jaar as integer) as jaar,
-        var_categorie,
-        omschrijving,
-        cast(optie as integer) as optie,
-        cast(var_raw as decimal(20, 2)) as var_raw,
-        cast(case when var_raw < 0 then 0 else var_raw end as decimal(20, 2)) as var_eur,
+        b.institution,
+        b.uzovi,
+        u.naam as financier_naam,
+        cast(b.jaar as integer) as jaar,
+        b.var_categorie,
+        b.omschrijving,
+        cast(b.optie as integer) as optie,
+        cast(b.var_raw as decimal(20, 2)) as var_raw,
+        cast(case when b.var_raw < 0 then 0 else b.var_raw end as decimal(20, 2)) as var_eur,
         -- a missing prognose or afspraak leaves the category without a value rather than a guess
-        var_raw is not null as is_berekend,
+        b.var_raw is not null as is_berekend,
+        d.peildatum,
         {{ dbt.current_timestamp() }} as built_at
-    from beoordeeld
+    from beoordeeld as b
+    left join deliveries as d on b.institution = d.institution
+    left join financiers as u on b.uzovi = u.uzovi
 )
 
 select * from final

@@ -16,6 +16,10 @@ afspraken as (
     select * from {{ ref('beheer_var_afspraak') }}
 ),
 
+deliveries as (
+    select * from {{ ref('stg_delivery__selected') }}
+),
+
 final as (
     select
         i.institution,
@@ -25,14 +29,17 @@ final as (
         p.omschrijving,
         p.eenheid,
         {{ dbt.listagg('i.var_categorie', "', '", 'order by i.var_categorie') }} as voor_categorieen,
-        cast(null as decimal(20, 6)) as waarde
+        cast(null as decimal(20, 6)) as waarde,
+        d.peildatum,
+        {{ dbt.current_timestamp() }} as built_at
     from ingeschakeld as i
     inner join categorie_parameters as cp on i.var_categorie = cp.var_categorie
     inner join parameters as p on cp.parameter = p.parameter
     left join afspraken as a
         on i.institution = a.institution and i.uzovi = a.uzovi and i.jaar = a.jaar and cp.parameter = a.parameter
+    left join deliveries as d on i.institution = d.institution
     where a.parameter is null
-    group by i.institution, i.uzovi, i.jaar, p.parameter, p.omschrijving, p.eenheid
+    group by i.institution, i.uzovi, i.jaar, p.parameter, p.omschrijving, p.eenheid, d.peildatum
 )
 
 select * from final

@@ -39,18 +39,24 @@ per_methode as (
     group by institution, jaar, parameter
 ),
 
+deliveries as (
+    select * from {{ ref('stg_delivery__selected') }}
+),
+
 final as (
     select
-        institution,
-        cast(jaar as integer) as jaar,
-        parameter,
-        cast(aantal_momenten as bigint) as aantal_momenten,
-        cast(aantal_financiers as bigint) as aantal_financiers,
-        cast(mape_seizoen as decimal(18, 6)) as mape_seizoen,
-        cast(mape_naief as decimal(18, 6)) as mape_naief,
-        mape_seizoen < mape_naief as is_beter_dan_naief,
+        p.institution,
+        cast(p.jaar as integer) as jaar,
+        p.parameter,
+        cast(p.aantal_momenten as bigint) as aantal_momenten,
+        cast(p.aantal_financiers as bigint) as aantal_financiers,
+        cast(p.mape_seizoen as decimal(18, 6)) as mape_seizoen,
+        cast(p.mape_naief as decimal(18, 6)) as mape_naief,
+        p.mape_seizoen < p.mape_naief as is_beter_dan_naief,
+        d.peildatum,
         {{ dbt.current_timestamp() }} as built_at
-    from per_methode
+    from per_methode as p
+    left join deliveries as d on p.institution = d.institution
 )
 
 select * from final

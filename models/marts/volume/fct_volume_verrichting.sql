@@ -57,7 +57,8 @@ final as (
         h.subtraject_specialisme,
         h.subtraject_diagnose,
         h.datum,
-        cast(h.aantal as integer) as aantal
+        cast(h.aantal as integer) as aantal,
+        {{ dbt.current_timestamp() }} as built_at
     from herkend as h
     left join locaties as l on h.institution = l.institution and h.locatie = l.locatie
 )
