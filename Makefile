@@ -102,13 +102,19 @@ docs: venv
 export: venv
 	$(BIN)/normenkader export --db $(NORMENKADER_DB) --out data/exports
 
-## test: lint, contract render check, a small warehouse with every dbt test, docs, pytest
-test: venv lint test-warehouse pytest
+## test: lint (ruff, contract render check, sqlfluff) beside a small warehouse with every dbt test and docs, then
+## pytest. Lint and the warehouse run side by side: both are long and neither waits for the other; each prints
+## its output when it is done (make -O)
+test: venv
+	$(MAKE) --no-print-directory -j2 -O lint test-warehouse
+	$(MAKE) --no-print-directory pytest
 
+# sqlfluff's dbt templater compiles the project in a target folder of its own, so a lint beside a build never
+# overwrites the build's manifest
 lint: venv
 	$(BIN)/ruff check normenkader
 	$(BIN)/normenkader contract --check
-	NORMENKADER_DB=:memory: $(BIN)/sqlfluff lint models analyses tests --processes 2
+	NORMENKADER_DB=:memory: DBT_TARGET_PATH=target/sqlfluff $(BIN)/sqlfluff lint models analyses tests --processes 2
 
 test-warehouse: venv
 	rm -rf $(CI_DIR)
@@ -121,7 +127,7 @@ test-warehouse: venv
 
 pytest: venv
 	NORMENKADER_TEST_DB=$(CI_DIR)/normenkader.duckdb NORMENKADER_TEST_DELIVERIES=$(CI_DIR)/deliveries \
-		$(BIN)/pytest -n 2 --dist loadfile
+		$(BIN)/pytest -n 2 --dist loadfile --durations=15
 
 ## test-engines: the engine comparisons: PostgreSQL (also part of `make test`) and Spark (only here: its venv and
 ## a local PySpark build with every data test take ~8 minutes, more than CI's 20 minutes leave) build the CI
