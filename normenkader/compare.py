@@ -20,7 +20,7 @@ from pathlib import Path
 
 import duckdb
 
-MART_SCHEMAS = ("kwaliteit", "massa", "normen", "var", "volume")
+MART_SCHEMAS = ("kwaliteit", "massa", "normen", "var", "volume", "steekproef")
 # the time of the build, and of the build that last judged a row (D-62): differ between any two builds
 VOLATILE = ("built_at", "_built_at")
 SIGNIFICANT = 10  # significant digits of a computed fraction or estimate

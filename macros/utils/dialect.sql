@@ -141,3 +141,21 @@
 {% macro spark__nk_utc_now() -%}
     current_timestamp()
 {%- endmacro %}
+
+{#- The integer quotient of two non-negative whole numbers, rounded down (DuckDB `//`, PostgreSQL `div`, Spark
+    `div`): the sample selection counts in cents with it (D-92). -#}
+{% macro nk_div_floor(a, b) -%}
+    {{ return(adapter.dispatch('nk_div_floor', 'normenkader')(a, b)) }}
+{%- endmacro %}
+
+{% macro default__nk_div_floor(a, b) -%}
+    (({{ a }}) // ({{ b }}))
+{%- endmacro %}
+
+{% macro postgres__nk_div_floor(a, b) -%}
+    cast(div({{ a }}, {{ b }}) as bigint)
+{%- endmacro %}
+
+{% macro spark__nk_div_floor(a, b) -%}
+    (({{ a }}) div ({{ b }}))
+{%- endmacro %}

@@ -1,5 +1,6 @@
 """The normenkader dashboards (Streamlit): the portal's VAR, VAR-parameters, Logging parameters, Facturatieblokkade,
-Normrisico, Massa-aansluiting and Volumenormen pages, over the published snapshot only.
+Normrisico, Massa-aansluiting and Volumenormen pages, and the samples (Steekproeven), over the published snapshot
+only.
 
 Filters (institution, financier, year) live in the sidebar, hold across the pages of a session, and show in the
 address (?institution=…&uzovi=…&jaar=…), so a page can be bookmarked or sent to a colleague as it is.
@@ -320,6 +321,33 @@ def volumenormen():
             hide_index=True)
 
 
+def steekproeven():
+    st.title("Steekproeven")
+    instelling = kies_instelling("steekproef.rpt_steekproef_uitkomst")
+    if instelling is None:
+        return
+    uitkomst = q("select * from steekproef.rpt_steekproef_uitkomst where institution = ? order by steekproef_id",
+                 instelling)
+    steekproef = st.selectbox("Steekproef", uitkomst.steekproef_id.tolist())
+    u = uitkomst[uitkomst.steekproef_id == steekproef].iloc[0]
+    st.caption(f"Betrouwbaarheid {procent(u.betrouwbaarheid, 0)} · populatie {aantal(u.populatie_items)} items, "
+               f"{euro(u.populatie_waarde)} · interval {euro(u.steekproefinterval)}")
+    st.subheader(f"Conclusie: {u.conclusie}")
+    c1, c2, c3 = st.columns(3)
+    c1.metric("Beoordeeld", f"{aantal(u.aantal_beoordeeld)} van {aantal(u.aantal_items)}")
+    c2.metric("Bovengrens fout", euro(u.bovengrens_fout))
+    c3.metric("Materialiteit", euro(u.materialiteit))
+    items = q("""select item_id, producttype, financier_naam, subtraject_id, aantal_regels, boekwaarde, is_zeker,
+                        oordeel, fout, beoordelaar
+                 from steekproef.rpt_steekproef_items where institution = ? and steekproef_id = ?
+                 order by item_id""", instelling, steekproef)
+    st.dataframe(tabel(items, {
+        "item_id": "Item", "producttype": "Product", "financier_naam": "Financier", "subtraject_id": "Subtraject",
+        "aantal_regels": "Regels", "boekwaarde": "Boekwaarde", "is_zeker": "Zeker getrokken", "oordeel": "Oordeel",
+        "fout": "Fout", "beoordelaar": "Beoordelaar"},
+        {"boekwaarde": euro, "fout": euro, "is_zeker": lambda v: "ja" if v else "nee"}), hide_index=True)
+
+
 PAGINAS = [
     st.Page(overzicht, title="Overzicht", default=True),
     st.Page(var, title="VAR", url_path="var"),
@@ -329,6 +357,7 @@ PAGINAS = [
     st.Page(normrisico, title="Normrisico", url_path="normrisico"),
     st.Page(massa_aansluiting, title="Massa-aansluiting", url_path="massa-aansluiting"),
     st.Page(volumenormen, title="Volumenormen", url_path="volumenormen"),
+    st.Page(steekproeven, title="Steekproeven", url_path="steekproeven"),
 ]
 
 if not SNAPSHOT.exists():

@@ -221,6 +221,11 @@ def generate_msz(g: Generator, contract: Contract, scale: float, peildatum: str,
         union all select 'aantal_afspraken', null, null, null, null, {counts['afspraak']}, null
         union all select 'declarabele_massa', boekjaar, jaarlaag, uzovi, producttype, aantal, bedrag
         from hospital_mass""", "meting, boekjaar, jaarlaag, uzovi, producttype")
+    # What a reviewer reading the medical files would find in a sample (D-92): one in ten DBC products was declared
+    # at twice what the care justified (half of it is right); no OZP was. The delivery stays as declared: only the
+    # truth says which, and the steekproef test fills in the reviewers' verdicts from it.
+    g.write_truth("msz_steekproef_fouten", """
+        select subtraject_id as item_id, 0.5 as juist_aandeel from sub where u(i, 'steekproef') < 0.1""", "item_id")
     return counts
 
 

@@ -28,7 +28,8 @@ from normenkader.warehouse import PROJECT_ROOT, run_dbt
 
 PAGES = {"Overzicht": "overzicht", "VAR": "var", "VAR-parameters": "var-parameters",
          "Logging parameters": "logging-parameters", "Facturatieblokkade": "facturatieblokkade",
-         "Normrisico": "normrisico", "Massa-aansluiting": "massa-aansluiting", "Volumenormen": "volumenormen"}
+         "Normrisico": "normrisico", "Massa-aansluiting": "massa-aansluiting", "Volumenormen": "volumenormen",
+         "Steekproeven": "steekproeven"}
 # where the screenshots go: `make screenshots` points this at docs/screenshots for the README
 SCREENSHOTS = Path(os.environ.get("NORMENKADER_SCREENSHOTS", PROJECT_ROOT / "data" / "ci" / "screenshots"))
 READER_DUCKDB = "1.4.5"
