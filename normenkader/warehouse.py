@@ -37,12 +37,36 @@ def run_dbt(args: list[str], db_path: Path, check: bool = True, project_dir: Pat
     if worker := os.environ.get("PYTEST_XDIST_WORKER"):
         env.setdefault("DBT_TARGET_PATH", str(project_dir / "target" / f"pytest-{worker}"))
         env.setdefault("DBT_LOG_PATH", str(project_dir / "logs" / f"pytest-{worker}"))
+        env["NORMENKADER_DB"] = str(_worker_database_link(db_path, worker))
     proc = subprocess.run([executable or dbt_executable(), *args], cwd=project_dir, env=env, capture_output=True,
                           text=True)
     if check and proc.returncode != 0:
         raise RuntimeError(
             f"dbt {' '.join(args)} failed ({proc.returncode}):\n{proc.stdout[-6000:]}{proc.stderr[-2000:]}")
     return proc
+
+
+def _worker_database_link(db_path: Path, worker: str) -> Path:
+    """One path per file name for the databases a pytest worker's dbt runs use: a symlink to `db_path`. dbt parses
+    the whole project again whenever a value its profile reads changes, and the profile reads NORMENKADER_DB; with
+    one path per worker and file name (most tests name theirs wh.duckdb) it parses only what changed from one
+    test's database to the next (partial parsing). DuckDB writes its write-ahead log beside the path it was given:
+    one left there (a run that did not close its database) belongs to the database the link pointed at before, so
+    it stops the run rather than being replayed into another."""
+    # the link keeps the file's name: DuckDB names the catalog after the file it opens, dbt after the path it is given
+    link = PROJECT_ROOT / "target" / f"pytest-{worker}" / "db" / Path(db_path).name
+    link.parent.mkdir(parents=True, exist_ok=True)
+    target = Path(db_path).resolve()
+    if link.is_symlink() and Path(os.readlink(link)) == target:
+        return link
+    wal = link.with_name(link.name + ".wal")
+    if wal.exists():
+        raise RuntimeError(f"{wal}: the write-ahead log of a dbt run on {os.readlink(link)} that did not close it")
+    staged = link.with_name(f".{link.name}.{os.getpid()}")
+    staged.unlink(missing_ok=True)
+    os.symlink(target, staged)
+    os.replace(staged, link)
+    return link
 
 
 RESULT_LINE = re.compile(r"\b(\d+) of (\d+) (OK|PASS|WARN|ERROR|FAIL|SKIP|NO-OP)\b")
