@@ -20,13 +20,13 @@ from openpyxl.utils import get_column_letter
 # no rows in it. Formats: tekst, jaar, aantal, euro, getal, procent, datum, janee.
 SHEETS = {
     "Declarabele massa": {
-        "query": """select m.institution, m.boekjaar, m.jaarlaag, m.uzovi, u.naam as financier, m.segment,
+        "query": """select m.institution, m.boekjaar, m.jaarlaag, m.uzovi, m.financier_naam, m.segment,
             m.producttype, m.aantal_regels, m.aantal_producten, m.boekwaarde
-            from massa.rpt_declarabele_massa as m left join reference.ref_uzovi as u on m.uzovi = u.uzovi
+            from massa.rpt_declarabele_massa as m
             where m.institution = ? order by m.boekjaar, m.jaarlaag, m.uzovi, m.segment, m.producttype""",
         "columns": [("institution", "Instelling", "tekst"), ("boekjaar", "Boekjaar", "jaar"),
                     ("jaarlaag", "Jaarlaag", "jaar"), ("uzovi", "UZOVI", "tekst"),
-                    ("financier", "Financier", "tekst"), ("segment", "Segment", "tekst"),
+                    ("financier_naam", "Financier", "tekst"), ("segment", "Segment", "tekst"),
                     ("producttype", "Producttype", "tekst"), ("aantal_regels", "Factuurregels", "aantal"),
                     ("aantal_producten", "Producten", "aantal"), ("boekwaarde", "Boekwaarde", "euro")],
         "totals": ["aantal_regels", "aantal_producten", "boekwaarde"],
@@ -77,14 +77,15 @@ SHEETS = {
         "empty": "geen bevindingen",
     },
     "Facturatieblokkade": {
-        "query": """select b.institution, b.entiteit_type, b.entiteit_id, b.uzovi, u.naam as financier,
+        "query": """select b.institution, b.entiteit_type, b.entiteit_id, b.uzovi, b.financier_naam,
             b.specialisme, b.product, b.declaratiecode, b.begindatum, b.einddatum, b.norm_ids,
             b.financiele_impact, b.vastgehouden_bedrag, b.bedrag_bron
-            from normen.rpt_facturatieblokkade as b left join reference.ref_uzovi as u on b.uzovi = u.uzovi
+            from normen.rpt_facturatieblokkade as b
             where b.institution = ? order by b.eerste_bevindingsdatum, b.entiteit_id""",
         "columns": [("institution", "Instelling", "tekst"), ("entiteit_type", "Soort", "tekst"),
-                    ("entiteit_id", "Id", "tekst"), ("uzovi", "UZOVI", "tekst"), ("financier", "Financier", "tekst"),
-                    ("specialisme", "Specialisme", "tekst"), ("product", "Product", "tekst"),
+                    ("entiteit_id", "Id", "tekst"), ("uzovi", "UZOVI", "tekst"),
+                    ("financier_naam", "Financier", "tekst"), ("specialisme", "Specialisme", "tekst"),
+                    ("product", "Product", "tekst"),
                     ("declaratiecode", "Declaratiecode", "tekst"), ("begindatum", "Begindatum", "datum"),
                     ("einddatum", "Einddatum", "datum"), ("norm_ids", "Normen", "tekst"),
                     ("financiele_impact", "Financiële impact", "euro"),
@@ -111,12 +112,12 @@ SHEETS = {
         "empty": "geen bevindingen",
     },
     "VAR": {
-        "query": """select v.institution, v.uzovi, u.naam as financier, v.jaar, v.var_categorie, v.omschrijving,
+        "query": """select v.institution, v.uzovi, v.financier_naam, v.jaar, v.var_categorie, v.omschrijving,
             v.optie, v.var_raw, v.var_eur
-            from var.rpt_var as v left join reference.ref_uzovi as u on v.uzovi = u.uzovi
+            from var.rpt_var as v
             where v.institution = ? order by v.jaar, v.uzovi, v.var_categorie""",
         "columns": [("institution", "Instelling", "tekst"), ("uzovi", "UZOVI", "tekst"),
-                    ("financier", "Financier", "tekst"), ("jaar", "Jaar", "jaar"),
+                    ("financier_naam", "Financier", "tekst"), ("jaar", "Jaar", "jaar"),
                     ("var_categorie", "Categorie", "tekst"), ("omschrijving", "Omschrijving", "tekst"),
                     ("optie", "Optie", "tekst"), ("var_raw", "Berekend", "euro"), ("var_eur", "VAR", "euro")],
         "totals": ["var_eur"],

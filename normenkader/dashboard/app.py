@@ -93,6 +93,14 @@ def tabel(df: pd.DataFrame, kolommen: dict[str, str], formats: dict[str, callabl
     return uit.rename(columns=kolommen)
 
 
+def in_eenheid(df: pd.DataFrame, kolommen: tuple[str, ...]) -> pd.DataFrame:
+    """A copy of `df` with each of `kolommen` formatted in the unit of its row (column eenheid)."""
+    uit = df.copy()
+    for kolom in kolommen:
+        uit[kolom] = [waarde(v, e) for v, e in zip(df[kolom], df.eenheid, strict=True)]
+    return uit
+
+
 def lijnen(df: pd.DataFrame, x: str, x_titel: str, reeksen: dict[str, str], x_domein=None, x_type="O"):
     """A line chart with a point per value of the columns `reeksen` (column: legend name) over `x`; values that are
     empty are left out, and a chart without any value says so instead of drawing an empty frame."""
@@ -154,9 +162,7 @@ def var():
                         from var.rpt_var_onderbouwing
                         where institution = ? and uzovi = ? and jaar = ? and var_categorie = ?
                         order by try_cast(substr(parameter, 2) as integer)""", instelling, uzovi, jaar, categorie)
-    uit = onderbouwing.copy()
-    for kolom in ("realisatie_ytd", "prognose", "afspraak"):
-        uit[kolom] = [waarde(v, e) for v, e in zip(onderbouwing[kolom], onderbouwing.eenheid, strict=True)]
+    uit = in_eenheid(onderbouwing, ("realisatie_ytd", "prognose", "afspraak"))
     st.dataframe(uit.rename(columns={"parameter": "Parameter", "parameter_omschrijving": "Omschrijving",
                                      "eenheid": "Eenheid", "realisatie_ytd": "Realisatie op peildatum",
                                      "prognose": "Prognose", "afspraak": "Afspraak"}), hide_index=True)
@@ -184,9 +190,7 @@ def var_parameters():
                  from var.rpt_var_parameters where institution = ? and uzovi = ? and jaar = ? and maand = ?
                  order by try_cast(substr(parameter, 2) as integer), parameter""", instelling, uzovi, jaar, maand)
     st.caption(f"{financiernaam(uzovi)} · {jaar} · stand na maand {maand}")
-    uit = rijen.copy()
-    for kolom in ("realisatie_ytd", "prognose", "afspraak"):
-        uit[kolom] = [waarde(v, e) for v, e in zip(rijen[kolom], rijen.eenheid, strict=True)]
+    uit = in_eenheid(rijen, ("realisatie_ytd", "prognose", "afspraak"))
     uit["is_geprojecteerd"] = uit.is_geprojecteerd.map({True: "ja", False: "nee"})
     st.dataframe(uit.rename(columns={"parameter": "Parameter", "omschrijving": "Omschrijving", "eenheid": "Eenheid",
                                      "realisatie_ytd": "Realisatie", "prognose": "Prognose",
@@ -227,16 +231,14 @@ def facturatieblokkade():
     instelling = kies_instelling("normen.rpt_facturatieblokkade")
     if instelling is None:
         return
-    rijen = q("""select b.*, u.naam as financier
-                 from normen.rpt_facturatieblokkade as b
-                 left join reference.ref_uzovi as u on b.uzovi = u.uzovi
-                 where b.institution = ? order by b.eerste_bevindingsdatum, b.entiteit_id""", instelling)
+    rijen = q("""select * from normen.rpt_facturatieblokkade
+                 where institution = ? order by eerste_bevindingsdatum, entiteit_id""", instelling)
     c1, c2, c3 = st.columns(3)
     c1.metric("Geblokkeerde posten", aantal(len(rijen)))
     c2.metric("Financiële impact", euro(rijen.financiele_impact.sum()))
     c3.metric("Vastgehouden bedrag", euro(rijen.vastgehouden_bedrag.sum()))
     st.dataframe(tabel(rijen, {
-        "entiteit_type": "Soort", "entiteit_id": "Id", "uzovi": "UZOVI", "financier": "Financier",
+        "entiteit_type": "Soort", "entiteit_id": "Id", "uzovi": "UZOVI", "financier_naam": "Financier",
         "specialisme": "Specialisme", "product": "Product", "declaratiecode": "Declaratiecode",
         "begindatum": "Begindatum", "einddatum": "Einddatum", "norm_ids": "Normen",
         "financiele_impact": "Financiële impact", "vastgehouden_bedrag": "Vastgehouden bedrag",
