@@ -45,6 +45,10 @@ def main(argv: list[str] | None = None) -> int:
                         "per institution and verslagjaar")
     ex.add_argument("--db", type=Path, default=Path(DEFAULT_DB))
     ex.add_argument("--out", type=Path, default=Path("data/exports"))
+    so = sub.add_parser("steekproef-oordelen", help="take a reviewer's verdicts from a sample's workbook (written by "
+                        "`export`) into seeds/beheer/beheer_steekproef_oordeel.csv, replacing that design's rows")
+    so.add_argument("workbook", type=Path)
+    so.add_argument("--csv", type=Path, default=None, help="the beheertabel (default: the project's)")
     dbt_ = sub.add_parser("dbt", help="run dbt with a progress line per tenth of its nodes instead of one per node "
                           "(and dbt's full report on a failure): `normenkader dbt build`")
     dbt_.add_argument("dbt_args", nargs=argparse.REMAINDER, help="dbt's own arguments")
@@ -121,9 +125,20 @@ def main(argv: list[str] | None = None) -> int:
         return 1 if findings else 0
     if args.cmd == "export":
         from normenkader.export import export_transparantiekalender, export_workbooks
+        from normenkader.steekproef import export_steekproeven
 
         export_workbooks(args.db, args.out)
         export_transparantiekalender(args.db, args.out)
+        export_steekproeven(args.db, args.out)
+        return 0
+    if args.cmd == "steekproef-oordelen":
+        from normenkader.steekproef import VERDICTS_CSV, VerdictError, import_verdicts
+
+        try:
+            import_verdicts(args.workbook, args.csv or VERDICTS_CSV)
+        except VerdictError as e:
+            print(f"steekproef-oordelen: {e}", file=sys.stderr)
+            return 1
         return 0
     if args.cmd == "dbt":
         from normenkader.warehouse import dbt_with_progress

@@ -330,15 +330,32 @@ def steekproeven():
         return
     uitkomst = q("select * from steekproef.rpt_steekproef_uitkomst where institution = ? order by steekproef_id",
                  instelling)
-    steekproef = st.selectbox("Steekproef", uitkomst.steekproef_id.tolist())
+    omschrijving = dict(zip(uitkomst.steekproef_id, uitkomst.omschrijving, strict=True))
+    steekproef = st.selectbox("Steekproef", uitkomst.steekproef_id.tolist(),
+                              format_func=lambda s: f"{s}: {omschrijving[s]}" if omschrijving[s] else s)
     u = uitkomst[uitkomst.steekproef_id == steekproef].iloc[0]
-    st.caption(f"Betrouwbaarheid {procent(u.betrouwbaarheid, 0)} · populatie {aantal(u.populatie_items)} items, "
-               f"{euro(u.populatie_waarde)} · interval {euro(u.steekproefinterval)}")
+    populatie = {"declarabele_massa": "declarabele massa",
+                 "verrijkte_massa": f"verrijkte massa controlepunt {aantal(u.controlepunt)}",
+                 "controlemassa": f"controlemassa {u.norm_id}"}.get(u.populatie, u.populatie)
+    methode = {"mus": "monetary-unit sampling (celgrens)", "srs_verschil": "aselect, verschilschatter",
+               "srs_ratio": "aselect, ratioschatter"}.get(u.methode, u.methode)
+    st.caption(f"{populatie} {aantal(u.boekjaar)} · {methode} · betrouwbaarheid {procent(u.betrouwbaarheid, 0)} · "
+               f"populatie {aantal(u.populatie_items)} items, {euro(u.populatie_waarde)}"
+               + (f" · interval {euro(u.steekproefinterval)}" if u.methode == "mus" else ""))
+    if u.is_gewijzigd_na_bevriezing:
+        st.warning("Het ontwerp is gewijzigd nadat de populatie bevroren werd: de populatie bleef, omvang en "
+                   "trekking volgen het gewijzigde ontwerp. Voeg voor een nieuwe trekking een nieuw ontwerp toe.")
     st.subheader(f"Conclusie: {u.conclusie}")
-    c1, c2, c3 = st.columns(3)
+    c1, c2, c3, c4 = st.columns(4)
     c1.metric("Beoordeeld", f"{aantal(u.aantal_beoordeeld)} van {aantal(u.aantal_items)}")
-    c2.metric("Bovengrens fout", euro(u.bovengrens_fout))
-    c3.metric("Materialiteit", euro(u.materialiteit))
+    c2.metric("Geprojecteerde fout", euro(u.geprojecteerde_fout))
+    c3.metric("Bovengrens fout", euro(u.bovengrens_fout))
+    c4.metric("Materialiteit", euro(u.materialiteit))
+    if u.methode != "mus":
+        st.caption(f"Standaardfout {euro(u.standaardfout)} · interval {euro(u.ondergrens_fout)} tot "
+                   f"{euro(u.bovengrens_fout)}")
+    st.caption("Het werkboek om te beoordelen: `make export` (data/exports/steekproef_<instelling>_<id>.xlsx); "
+               "`normenkader steekproef-oordelen <werkboek>` neemt de oordelen over.")
     items = q("""select item_id, producttype, financier_naam, subtraject_id, aantal_regels, boekwaarde, is_zeker,
                         oordeel, fout, beoordelaar
                  from steekproef.rpt_steekproef_items where institution = ? and steekproef_id = ?

@@ -1,8 +1,9 @@
 {#-
   Fails when the model has rows: each row is a problem found in a user-managed table, described in `melding` (which
-  table, which row, what is wrong). The test prints every melding so the build output names the rows to fix.
+  table, which row, what is wrong). The test prints every melding so the build output names the rows to fix, after
+  `soort` (a warning-level use says waarschuwing).
 -#}
-{% test nk_geen_fouten(model, melding) %}
+{% test nk_geen_fouten(model, melding, soort='beheertabel ongeldig') %}
 {%- set failing -%}
     select {{ melding }} as melding
     from {{ model }}
@@ -10,7 +11,7 @@
 {%- if execute -%}
     {%- set rows = run_query(failing ~ " order by 1") -%}
     {%- for r in rows.rows[:100] -%}
-        {{ log("beheertabel ongeldig: " ~ r[0], info=true) }}
+        {{ log(soort ~ ": " ~ r[0], info=true) }}
     {%- endfor -%}
 {%- endif %}
 {{ failing }}

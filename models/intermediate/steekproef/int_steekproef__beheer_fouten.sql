@@ -12,6 +12,14 @@ uitbreiding as (
     select * from {{ ref('ref_mus_uitbreidingsfactor') }}
 ),
 
+controlepunten as (
+    select * from {{ ref('cp_verrijking') }}
+),
+
+normen as (
+    select * from {{ ref('norm_catalog') }}
+),
+
 selectie as (
     select * from {{ ref('int_steekproef__selectie') }}
 ),
@@ -40,13 +48,43 @@ where
     r.steekproef_id is null or r.institution is null or r.populatie is null or r.boekjaar is null
     or r.methode is null or r.betrouwbaarheid is null or r.zaad is null or r.peildatum is null
 union all
-select r.rij || 'onbekende populatie (alleen declarabele_massa)' as melding
+select r.rij || 'onbekende populatie (declarabele_massa, verrijkte_massa of controlemassa)' as melding
 from ontwerp_rij as r
-where r.populatie <> 'declarabele_massa'
+where r.populatie not in ('declarabele_massa', 'verrijkte_massa', 'controlemassa')
 union all
-select r.rij || 'onbekende methode (alleen mus: monetary-unit sampling)' as melding
+select r.rij || 'verrijkte_massa vraagt een controlepunt uit cp_verrijking' as melding
 from ontwerp_rij as r
-where r.methode <> 'mus'
+where
+    r.populatie = 'verrijkte_massa'
+    and not exists (
+        select 1 from controlepunten as c
+        where c.controlepunt = r.controlepunt
+    )
+union all
+select r.rij || 'controlemassa vraagt een ziekenhuisnorm (norm_id uit norm_catalog, sector MSZ)' as melding
+from ontwerp_rij as r
+where
+    r.populatie = 'controlemassa'
+    and not exists (
+        select 1 from normen as n
+        where n.norm_id = r.norm_id and n.sector = 'MSZ'
+    )
+union all
+select r.rij || 'controlepunt hoort alleen bij verrijkte_massa, norm_id alleen bij controlemassa' as melding
+from ontwerp_rij as r
+where
+    (r.controlepunt is not null and r.populatie <> 'verrijkte_massa')
+    or (r.norm_id is not null and r.populatie <> 'controlemassa')
+union all
+select
+    r.rij || 'onbekende methode (mus: monetary-unit sampling; srs_verschil of srs_ratio: aselecte steekproef)'
+        as melding
+from ontwerp_rij as r
+where r.methode not in ('mus', 'srs_verschil', 'srs_ratio')
+union all
+select r.rij || 'verwachte_spreiding hoort alleen bij een aselecte steekproef (srs_) en is groter dan 0' as melding
+from ontwerp_rij as r
+where r.verwachte_spreiding is not null and (r.methode = 'mus' or r.verwachte_spreiding <= 0)
 union all
 select r.rij || 'betrouwbaarheid zonder factoren (0.80, 0.90, 0.95 of 0.99)' as melding
 from ontwerp_rij as r
@@ -72,15 +110,20 @@ where
 union all
 select
     r.rij || 'de verwachte fout laat onder de materialiteit geen ruimte (materialiteit - verwachte fout x '
-    || 'uitbreidingsfactor <= 0): geen steekproef mogelijk' as melding
-from ontwerp_rij as r
-inner join uitbreiding as u on r.betrouwbaarheid = u.betrouwbaarheid
+    || 'uitbreidingsfactor <= 0; bij srs_ is de factor 1): geen steekproef mogelijk' as melding
+from (
+    select
+        o.*,
+        case when o.methode = 'mus' then u.uitbreidingsfactor else 1 end as factor
+    from ontwerp_rij as o
+    inner join uitbreiding as u on o.betrouwbaarheid = u.betrouwbaarheid
+) as r
 where
     (
-        r.materialiteit_aandeel is not null and coalesce(r.verwachte_fout_aandeel, 0) * u.uitbreidingsfactor
-        >= r.materialiteit_aandeel
+        r.materialiteit_aandeel is not null
+        and coalesce(r.verwachte_fout_aandeel, 0) * r.factor >= r.materialiteit_aandeel
     )
-    or (r.materialiteit is not null and coalesce(r.verwachte_fout, 0) * u.uitbreidingsfactor >= r.materialiteit)
+    or (r.materialiteit is not null and coalesce(r.verwachte_fout, 0) * r.factor >= r.materialiteit)
 union all
 select r.rij || 'steekproef_id komt voor deze instelling meer dan eens voor' as melding
 from ontwerp_rij as r

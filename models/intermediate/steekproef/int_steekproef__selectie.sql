@@ -1,7 +1,8 @@
--- the monetary-unit selection of each design (D-92): the population's items in a fixed random order (by the hash
+-- the selection of each design. Monetary-unit (D-92): the population's items in a fixed random order (by the hash
 -- of their id), each covering its book value in cents on one line from 0 to the population's value; the selection
 -- points lie at start + floor(k x value / n) for k = 0 .. n - 1; an item is drawn as often as points fall in its
--- stretch. Counted in whole cents, so every engine and every rebuild draws the same items.
+-- stretch. Counted in whole cents, so every engine and every rebuild draws the same items. Simple random (D-93): the
+-- first n items in the order of the hash of the stored seed and their id, each drawn once.
 with populatie as (
     select * from {{ ref('int_steekproef__populatie') }}
 ),
@@ -19,6 +20,8 @@ gerangschikt as (
         cast(round(p.boekwaarde * 100) as bigint) as centen,
         {{ dbt.hash('p.item_id') }} as volgorde
     from populatie as p
+    inner join ontwerp as o on p.institution = o.institution and p.steekproef_id = o.steekproef_id
+    where o.methode = 'mus'
 ),
 
 posities as (
@@ -56,7 +59,7 @@ treffers as (
     inner join ontwerp as o on p.institution = o.institution and p.steekproef_id = o.steekproef_id
 ),
 
-final as (
+mus as (
     select
         institution,
         steekproef_id,
@@ -70,6 +73,49 @@ final as (
         boekwaarde >= steekproefinterval as is_zeker
     from treffers
     where aantal_treffers > 0
+),
+
+aselect as (
+    select
+        p.institution,
+        p.steekproef_id,
+        p.item_id,
+        p.boekwaarde,
+        o.steekproefomvang,
+        row_number() over (
+            partition by p.institution, p.steekproef_id
+            order by
+                {{ dbt.hash(dbt.concat(["cast(o.zaad as " ~ dbt.type_string() ~ ")", "'|'", "p.item_id"])) }} asc,
+                p.item_id asc
+        ) as rang
+    from populatie as p
+    inner join ontwerp as o on p.institution = o.institution and p.steekproef_id = o.steekproef_id
+    where o.methode in ('srs_verschil', 'srs_ratio')
+),
+
+final as (
+    select
+        m.institution,
+        m.steekproef_id,
+        m.item_id,
+        m.boekwaarde,
+        m.van_centen,
+        m.tot_centen,
+        m.aantal_treffers,
+        m.is_zeker
+    from mus as m
+    union all
+    select
+        a.institution,
+        a.steekproef_id,
+        a.item_id,
+        a.boekwaarde,
+        cast(null as bigint) as van_centen,
+        cast(null as bigint) as tot_centen,
+        cast(1 as bigint) as aantal_treffers,
+        false as is_zeker
+    from aselect as a
+    where a.rang <= a.steekproefomvang
 )
 
 select * from final
