@@ -127,7 +127,7 @@ test-warehouse: venv
 
 pytest: venv
 	NORMENKADER_TEST_DB=$(CI_DIR)/normenkader.duckdb NORMENKADER_TEST_DELIVERIES=$(CI_DIR)/deliveries \
-		$(BIN)/pytest -n 2 --dist loadfile --durations=15
+		$(BIN)/pytest -n 2 --dist loadfile --durations=40
 
 ## test-engines: the engine comparisons: PostgreSQL (also part of `make test`) and Spark (only here: its venv and
 ## a local PySpark build with every data test take ~8 minutes, more than CI's 20 minutes leave) build the CI

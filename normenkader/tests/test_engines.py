@@ -151,9 +151,9 @@ def test_postgres_quarantines_the_same_bad_values(pg, tmp_path, monkeypatch):
 
 
 @pytest.mark.skipif(not os.environ.get("NORMENKADER_TEST_PG_NIGHTS"),
-                    reason="four PostgreSQL builds: run by `make test-engines` (NORMENKADER_TEST_PG_NIGHTS=1)")
+                    reason="three PostgreSQL builds: run by `make test-engines` (NORMENKADER_TEST_PG_NIGHTS=1)")
 def test_postgres_nights_equal_the_full_build(pg, warehouse, tmp_path, monkeypatch):
-    """Issue 27: on PostgreSQL too, a full delivery and three change deliveries built night by night (staging per
+    """Issue 27: on PostgreSQL too, a full delivery and two change deliveries built night by night (staging per
     delivery, the models below it per dirty key, D-77) give the marts of the last day's full delivery built at once
     (the DuckDB session warehouse), and a night rebuilds a small part of the per-key tables."""
     from dataclasses import replace
