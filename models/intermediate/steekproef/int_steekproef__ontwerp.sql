@@ -134,9 +134,10 @@ final as (
         factor_nul,
         uitbreidingsfactor,
         z,
-        case when methode <> 'mus' then cast(spreiding as decimal(18, 2)) end as spreiding,
+        -- the casts outside the case: PostgreSQL gives a case of decimals no scale
+        cast(case when methode <> 'mus' then spreiding end as decimal(18, 2)) as spreiding,
         steekproefomvang,
-        case when methode = 'mus' then cast(populatie_waarde / steekproefomvang as decimal(18, 2)) end
+        cast(case when methode = 'mus' then populatie_waarde / steekproefomvang end as decimal(18, 2))
             as steekproefinterval,
         -- monetary-unit: the random start in [0, interval), in cents: one step of the Park-Miller generator from the
         -- stored seed
