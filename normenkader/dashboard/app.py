@@ -186,15 +186,23 @@ def var_parameters():
     instelling, uzovi, jaar = keuze
     maand = q("select max(maand) as m from var.rpt_var_parameters where institution = ? and uzovi = ? and jaar = ?",
               instelling, uzovi, jaar).m.iloc[0]
-    rijen = q("""select parameter, omschrijving, eenheid, realisatie_ytd, prognose, is_geprojecteerd, afspraak
+    rijen = q("""select parameter, omschrijving, eenheid, realisatie_ytd, prognose, is_geprojecteerd,
+                        berekende_prognose, is_handmatig, handmatig_reden, handmatig_door, afspraak
                  from var.rpt_var_parameters where institution = ? and uzovi = ? and jaar = ? and maand = ?
                  order by try_cast(substr(parameter, 2) as integer), parameter""", instelling, uzovi, jaar, maand)
     st.caption(f"{financiernaam(uzovi)} · {jaar} · stand na maand {maand}")
-    uit = in_eenheid(rijen, ("realisatie_ytd", "prognose", "afspraak"))
+    handmatig = rijen[rijen.is_handmatig]
+    if not handmatig.empty:
+        st.info("Met de hand gezet (beheer_var_prognose): " + "; ".join(
+            f"{r.parameter} door {r.handmatig_door}: {r.handmatig_reden}" for r in handmatig.itertuples()))
+    uit = in_eenheid(rijen, ("realisatie_ytd", "prognose", "berekende_prognose", "afspraak"))
     uit["is_geprojecteerd"] = uit.is_geprojecteerd.map({True: "ja", False: "nee"})
+    uit["is_handmatig"] = uit.is_handmatig.map({True: "ja", False: "nee"})
+    uit = uit.drop(columns=["handmatig_reden", "handmatig_door"])
     st.dataframe(uit.rename(columns={"parameter": "Parameter", "omschrijving": "Omschrijving", "eenheid": "Eenheid",
                                      "realisatie_ytd": "Realisatie", "prognose": "Prognose",
-                                     "is_geprojecteerd": "Geprojecteerd", "afspraak": "Afspraak"}),
+                                     "is_geprojecteerd": "Geprojecteerd", "berekende_prognose": "Berekende prognose",
+                                     "is_handmatig": "Met de hand", "afspraak": "Afspraak"}),
                  hide_index=True, height=35 * (len(uit) + 1) + 3)
 
 

@@ -8,6 +8,7 @@ import shutil
 from decimal import Decimal
 
 import duckdb
+import pytest
 
 from normenkader import PROJECT_ROOT
 from normenkader.warehouse import run_dbt
@@ -50,10 +51,12 @@ def test_beheertabel_change_takes_effect_and_invalid_rows_fail_naming_the_row(tm
     run_dbt(["build", *SELECT], db, project_dir=project)
     assert _var(db, "3311", 2025, "1A") == before + 1000
 
-    # three invalid rows: an unknown financier, a percentage of 250, a parameter no enabled category uses
+    # invalid rows: an unknown financier, a percentage of 250, a parameter no enabled category uses
     _append(afspraak, ["ggz_demo", "9999", "2025", "P1", "1000"])
     _append(afspraak, ["ggz_demo", "7095", "2024", "P23", "250"])
     _append(afspraak, ["ggz_demo", "9664", "2025", "P29", "100"])
+    # and the same afspraak twice with another value (the check once grouped by the row's text, value and all)
+    _append(afspraak, ["ggz_demo", "3311", "2025", "P27", "1300"])
     _append(project / "seeds" / "beheer" / "beheer_var_categorie_financier.csv", ["ggz_demo", "7095", "2024", "1F"])
     proc = run_dbt(["build", *SELECT], db, project_dir=project, check=False)
     assert proc.returncode != 0
@@ -62,6 +65,9 @@ def test_beheertabel_change_takes_effect_and_invalid_rows_fail_naming_the_row(tm
     assert "beheer_var_afspraak (ggz_demo, 7095, 2024, P23 = 250.000000): waarde buiten bereik" in out
     assert ("beheer_var_afspraak (ggz_demo, 9664, 2025, P29 = 100.000000): hoort bij geen categorie die voor deze "
             "financier en dit jaar aan staat") in out
+    for waarde in ("1250", "1300"):
+        assert (f"beheer_var_afspraak (ggz_demo, 3311, 2025, P27 = {waarde}.000000): dubbel: 2 afspraken voor "
+                "dezelfde parameter") in out
 
 
 def _from_extracts(warehouse, uzovi, jaar):
@@ -126,3 +132,85 @@ def test_backtest_compares_both_methods_for_every_month(warehouse):
         from var.rpt_var_backtest where parameter in ('P1', 'P20', 'P29')""")
     assert {r[0] for r in rows} >= {"P1", "P20"}
     assert all(m == 11 and s is not None and n is not None for _, m, s, n in rows)
+
+
+def _parameter(db, uzovi, jaar, parameter):
+    """The parameter's row in the last month of the year in rpt_var_parameters."""
+    with duckdb.connect(str(db), read_only=True) as con:
+        return con.execute("""select prognose, berekende_prognose, is_handmatig, handmatig_reden, handmatig_door
+            from var.rpt_var_parameters where uzovi = ? and jaar = ? and parameter = ?
+            order by maand desc limit 1""", [uzovi, jaar, parameter]).fetchone()
+
+
+def test_a_prognose_set_by_hand_counts_in_the_var_beside_the_computed_one_until_the_year_is_complete(tmp_path,
+                                                                                                   warehouse):
+    """Issue 30 item 4 (D-94): a controller's year-end value in beheer_var_prognose replaces the computed prognose
+    in the VAR, the VAR Parameters and the parameter log, with its reason; for a year already complete the
+    realisatie counts; rows the table cannot hold fail the build naming them."""
+    project, db = _copy_project(tmp_path, warehouse)
+    handmatig = project / "seeds" / "beheer" / "beheer_var_prognose.csv"
+    select = ["--select", "beheer_var_prognose int_var__beheer_fouten int_var__prognose_actueel rpt_var "
+              "rpt_var_parameters rpt_var_parameter_logging"]
+    computed, *_ = _parameter(db, "3311", 2025, "P1")
+    realised_2024, *_ = _parameter(db, "3311", 2024, "P1")
+    before = {jaar: _var(db, "3311", jaar, "1A") for jaar in (2024, 2025)}
+
+    # the insurer's own forecast, 12,345 above ours, from the peildatum of the CI delivery (2025-03-01) on; one for
+    # 2024 too, which the delivery already holds complete
+    _append(handmatig, ["ggz_demo", "3311", "2025", "P1", str(computed + 12345), "prognose verzekeraar", "controller",
+                        "2025-02-01"])
+    _append(handmatig, ["ggz_demo", "3311", "2024", "P1", "1", "vergeten", "controller", "2025-01-01"])
+    run_dbt(["build", *select], db, project_dir=project)
+    assert _var(db, "3311", 2025, "1A") == before[2025] + 12345  # 1A = P1 prognose - P1 afspraak
+    assert _var(db, "3311", 2024, "1A") == before[2024]
+    assert _parameter(db, "3311", 2025, "P1") == (computed + 12345, computed, True, "prognose verzekeraar",
+                                                   "controller")
+    assert _parameter(db, "3311", 2024, "P1") == (realised_2024, realised_2024, False, None, None)
+    with duckdb.connect(str(db), read_only=True) as con:
+        logged = con.execute("""select prognose, berekende_prognose, is_handmatig, handmatig_reden
+            from var.rpt_var_parameter_logging where uzovi = '3311' and jaar = 2025 and parameter = 'P1'
+            and logdatum = (select max(logdatum) from var.rpt_var_parameter_logging)""").fetchall()
+    assert logged == [(computed + 12345, computed, True, "prognose verzekeraar")]
+
+    # a value for an afspraak-only parameter, one without a reason, and the same parameter twice from one date
+    _append(handmatig, ["ggz_demo", "7095", "2025", "P23", "0.9", "band", "controller", "2025-01-01"])
+    _append(handmatig, ["ggz_demo", "9664", "2025", "P29", "100", "", "controller", "2025-01-01"])
+    _append(handmatig, ["ggz_demo", "3311", "2025", "P1", "5", "typefout", "controller", "2025-02-01"])
+    proc = run_dbt(["build", *select], db, project_dir=project, check=False)
+    assert proc.returncode != 0
+    out = proc.stdout
+    assert ("beheer_var_prognose (ggz_demo, 7095, 2025, P23 = 0.900000, vanaf 2025-01-01): parameter P23 heeft geen "
+            "berekende prognose (afspraak)") in out
+    assert ("beheer_var_prognose (ggz_demo, 9664, 2025, P29 = 100.000000, vanaf 2025-01-01): institution, uzovi, "
+            "jaar, parameter, waarde, reden, ingevoerd_door en vanaf_peildatum zijn verplicht") in out
+    assert ("beheer_var_prognose (ggz_demo, 3311, 2025, P1 = 5.000000, vanaf 2025-02-01): dubbel: 2 prognoses voor "
+            "dezelfde parameter vanaf dezelfde peildatum") in out
+
+
+def test_the_var_parameters_show_the_afspraak_only_parameters_and_p35(warehouse):
+    """Issue 30 item 5: the afspraak-only parameters and P35 flow into the VAR Parameters view; their values come
+    from the beheertabel (the seed read here) and, for P35, from P34's realisatie and prognose over its afspraak."""
+    with (PROJECT_ROOT / "seeds" / "beheer" / "beheer_var_afspraak.csv").open(encoding="utf-8") as fh:
+        agreed = {(r["uzovi"], int(r["jaar"]), r["parameter"]): Decimal(r["waarde"]) for r in csv.DictReader(fh)}
+    only = {k: v for k, v in agreed.items() if k[2] in ("P17", "P18", "P23", "P24", "P25", "P26", "P33")}
+    assert len(only) >= 5
+    rows = warehouse.query("""select uzovi, jaar, parameter, count(*), count(distinct maand), max(afspraak),
+        max(realisatie_ytd), max(prognose) from var.rpt_var_parameters
+        where parameter in ('P17', 'P18', 'P23', 'P24', 'P25', 'P26', 'P33') group by all""")
+    months = dict(((u, j), n) for u, j, n in warehouse.query("""select uzovi, jaar, count(distinct maand)
+        from var.rpt_var_parameters where parameter = 'P1' group by all"""))
+    assert {(u, j, p): a for u, j, p, _, _, a, _, _ in rows} == only
+    # on every month of the financier's year, without a realisatie or a prognose
+    assert all(n == m == months[(u, j)] and r is None and g is None for u, j, _, n, m, _, r, g in rows)
+    p34 = {(u, j): a for (u, j, p), a in agreed.items() if p == "P34"}
+    assert p34
+    for (uzovi, jaar), afspraak in p34.items():
+        pairs = warehouse.query("""select a.maand, a.realisatie_ytd, a.prognose, b.realisatie_ytd, b.prognose,
+            b.afspraak from var.rpt_var_parameters as a inner join var.rpt_var_parameters as b
+            on a.uzovi = b.uzovi and a.jaar = b.jaar and a.maand = b.maand and b.parameter = 'P35'
+            where a.parameter = 'P34' and a.uzovi = ? and a.jaar = ?""", [uzovi, jaar])
+        assert len(pairs) == months[(uzovi, jaar)]
+        for _, r34, g34, r35, g35, a35 in pairs:
+            assert r35 == pytest.approx(r34 / afspraak, abs=Decimal("1e-6"))
+            assert g35 == pytest.approx(g34 / afspraak, abs=Decimal("1e-6"))
+            assert a35 is None

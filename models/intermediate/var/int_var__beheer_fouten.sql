@@ -1,4 +1,4 @@
--- every problem in the two user-managed VAR tables (beheertabellen), one row each with a message naming the table,
+-- every problem in the three user-managed VAR tables (beheertabellen), one row each with a message naming the table,
 -- the row and what is wrong; the build fails on any row (test nk_geen_fouten)
 with categorie_financier as (
     select * from {{ ref('beheer_var_categorie_financier') }}
@@ -6,6 +6,10 @@ with categorie_financier as (
 
 afspraken as (
     select * from {{ ref('beheer_var_afspraak') }}
+),
+
+handmatig as (
+    select * from {{ ref('beheer_var_prognose') }}
 ),
 
 financiers as (
@@ -39,6 +43,16 @@ af_rij as (
         || cast(a.jaar as {{ dbt.type_string() }}) || ', '
         || a.parameter || ' = ' || cast(a.waarde as {{ dbt.type_string() }}) || '): ' as rij
     from afspraken as a
+),
+
+hp_rij as (
+    select
+        h.*,
+        'beheer_var_prognose (' || coalesce(h.institution, '') || ', ' || coalesce(h.uzovi, '') || ', '
+        || coalesce(cast(h.jaar as {{ dbt.type_string() }}), '') || ', ' || coalesce(h.parameter, '') || ' = '
+        || coalesce(cast(h.waarde as {{ dbt.type_string() }}), '') || ', vanaf '
+        || coalesce(cast(h.vanaf_peildatum as {{ dbt.type_string() }}), '') || '): ' as rij
+    from handmatig as h
 ),
 
 fouten as (
@@ -98,12 +112,60 @@ fouten as (
                 and cp.parameter = a.parameter
         )
     union all
+    -- every row of a key agreed more than once, also when the values differ
     select
-        a.rij || 'dubbel: ' || cast(count(*) as {{ dbt.type_string() }})
+        a.rij || 'dubbel: ' || cast(a.aantal as {{ dbt.type_string() }})
         || ' afspraken voor dezelfde parameter' as melding
-    from af_rij as a
-    group by a.institution, a.uzovi, a.jaar, a.parameter, a.rij
-    having count(*) > 1
+    from (
+        select
+            r.*,
+            count(*) over (partition by r.institution, r.uzovi, r.jaar, r.parameter) as aantal
+        from af_rij as r
+    ) as a
+    where a.aantal > 1
+    union all
+    select
+        h.rij || 'institution, uzovi, jaar, parameter, waarde, reden, ingevoerd_door en vanaf_peildatum zijn verplicht'
+            as melding
+    from hp_rij as h
+    where
+        h.institution is null or h.uzovi is null or h.jaar is null or h.parameter is null or h.waarde is null
+        or h.reden is null or h.ingevoerd_door is null or h.vanaf_peildatum is null
+    union all
+    select h.rij || 'onbekende financier (niet in ref_uzovi)' as melding
+    from hp_rij as h
+    left join financiers as f on h.uzovi = f.uzovi
+    where f.uzovi is null
+    union all
+    select h.rij || 'onbekende parameter' as melding
+    from hp_rij as h
+    left join parameters as p on h.parameter = p.parameter
+    where p.parameter is null
+    union all
+    select
+        h.rij || 'parameter ' || p.parameter || ' heeft geen berekende prognose (' || p.soort
+        || '): alleen een parameter met een realisatie kan met de hand worden gezet' as melding
+    from hp_rij as h
+    inner join parameters as p on h.parameter = p.parameter
+    where p.soort <> 'realisatie'
+    union all
+    select
+        h.rij || 'waarde buiten bereik ' || cast(p.min_waarde as {{ dbt.type_string() }}) || ' .. '
+        || cast(p.max_waarde as {{ dbt.type_string() }}) || ' (' || p.eenheid || ')' as melding
+    from hp_rij as h
+    inner join parameters as p on h.parameter = p.parameter
+    where h.waarde < p.min_waarde or h.waarde > p.max_waarde
+    union all
+    select
+        h.rij || 'dubbel: ' || cast(h.aantal as {{ dbt.type_string() }})
+        || ' prognoses voor dezelfde parameter vanaf dezelfde peildatum' as melding
+    from (
+        select
+            r.*,
+            count(*) over (partition by r.institution, r.uzovi, r.jaar, r.parameter, r.vanaf_peildatum) as aantal
+        from hp_rij as r
+    ) as h
+    where h.aantal > 1
 )
 
 select * from fouten

@@ -3,9 +3,8 @@
 {%- set parameters = ['P1', 'P2', 'P4', 'P5', 'P6', 'P7', 'P8', 'P9', 'P10', 'P11', 'P20', 'P22', 'P23', 'P24', 'P25',
                       'P26', 'P27', 'P28', 'P29', 'P31', 'P32', 'P33', 'P34'] %}
 with prognose as (
-    -- the prognose at the delivery's peildatum by the seasonal method (a complete year: its realisatie)
-    select * from {{ ref('int_var__prognose') }}
-    where moment_soort = 'actueel' and methode in ('seizoen', 'realisatie')
+    -- the prognose at the delivery's peildatum: computed, or set by hand (D-94)
+    select * from {{ ref('int_var__prognose_actueel') }}
 ),
 
 afspraken as (

@@ -27,6 +27,9 @@ final as (
         p.maand as realisatie_tot_maand,
         p.realisatie_ytd,
         p.prognose,
+        p.berekende_prognose,
+        p.is_handmatig,
+        p.handmatig_reden,
         p.afspraak,
         {{ dbt.current_timestamp() }} as built_at
     from parameters as p
