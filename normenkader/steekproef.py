@@ -144,6 +144,7 @@ def read_verdicts(workbook: Path) -> tuple[tuple[str, str], list[dict]]:
             design = key
         elif key != design:
             raise VerdictError(f"{where}: steekproef {key} naast {design} in één werkboek")
+        row["oordeel"] = row["oordeel"].lower()  # a reviewer's "Juist" is juist
         if not row["oordeel"]:
             continue  # not judged yet
         if row["oordeel"] not in OORDELEN:

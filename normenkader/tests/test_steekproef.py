@@ -162,7 +162,7 @@ def _review_in_the_workbook(project) -> None:
     assert all(r[3].value is None for r in sheet.iter_rows(min_row=2))  # nothing judged yet
     for row, (item, value) in zip(sheet.iter_rows(min_row=2), drawn, strict=True):
         planted = item in project["truth"]
-        row[3].value = "fout" if planted else "juist"
+        row[3].value = "fout" if planted else "Juist"  # as a reviewer types it
         row[4].value = float((value * project["truth"][item]).quantize(Decimal("0.01"))) if planted else None
         row[5].value, row[6].value = "reviewer", "2025-04-02"
     book.save(path)

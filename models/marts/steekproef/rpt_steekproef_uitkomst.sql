@@ -136,7 +136,7 @@ srs_schatting as (
     where o.methode in ('srs_verschil', 'srs_ratio')
 ),
 
--- the standard error of the projection N x sqrt((1 - n / N) / n x s^2), and the limits z of them from it
+-- the standard error of the projection N x sqrt((1 - n / N) / n x s^2), and the limits: the projection -/+ z of them
 srs_grens as (
     select
         institution,
