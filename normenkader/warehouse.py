@@ -81,19 +81,22 @@ def dbt_with_progress(args: list[str], echo=print, every: float = 0.1) -> int:
     started = time.monotonic()
     proc = subprocess.Popen([dbt_executable(), *args], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                             text=True, bufsize=1)
-    done, next_share, tail = 0, every, deque(maxlen=120)
+    # in whole steps (a tenth: 10), so 6 of 20 is 3 tenths exactly and not below 0.30000000000000004
+    steps = round(1 / every)
+    done, next_step, tail = 0, 1, deque(maxlen=120)
     for line in proc.stdout:
         line = line.rstrip("\n")
         tail.append(line)
         text = TIME_PREFIX.sub("", line)
-        if match := RESULT_LINE.search(text):
+        # a hook's line ("1 of 3 OK hook: ...") counts the hooks, not the nodes
+        if " hook: " not in text and (match := RESULT_LINE.search(text)):
             done, total, status = int(match[1]), int(match[2]), match[3]
             if status in ("WARN", "ERROR", "FAIL"):
                 echo(f"  {text}")
-            if done / total >= next_share or done == total:
+            if done * steps >= next_step * total or done == total:
                 echo(f"  dbt {args[0]}: {done} of {total} nodes ({done / total:.0%}) in "
                      f"{time.monotonic() - started:.0f} s")
-                next_share = (int(done / total / every) + 1) * every
+                next_step = done * steps // total + 1
         elif text.startswith(("Finished running", "Completed", "Done.")):
             echo(f"  {text}")
     rc = proc.wait()

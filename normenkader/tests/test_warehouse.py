@@ -109,3 +109,23 @@ def test_declarabele_massa_overview_adds_up_to_the_mass(warehouse):
     per_year = warehouse.query("""select boekjaar, count(distinct producttype), count(distinct uzovi)
         from massa.rpt_declarabele_massa where boekjaar between 2023 and 2024 group by boekjaar order by boekjaar""")
     assert [(y, p >= 2, u >= 4) for y, p, u in per_year] == [(2023, True, True), (2024, True, True)]
+
+
+def test_the_progress_lines_count_the_nodes_not_the_hooks(tmp_path, monkeypatch):
+    """`normenkader dbt build` prints a line per tenth of the nodes; dbt's hook lines ("1 of 3 OK hook: ...") once
+    counted as a third of the build done, so the first progress line came at 40%."""
+    import normenkader.warehouse as warehouse
+
+    fake = tmp_path / "dbt"
+    lines = [f"12:00:0{i}  {i} of 3 OK hook: normenkader.on-run-start.{i - 1} ...... [OK in 0.01s]" for i in (1, 2, 3)]
+    lines += [f"12:00:10  {i} of 20 OK created sql table model m{i} ...... [OK in 0.1s]" for i in range(1, 21)]
+    lines += ["12:00:20  1 of 1 OK hook: normenkader.on-run-end.0 ...... [OK in 0.01s]",
+              "12:00:20  Done. PASS=20 WARN=0 ERROR=0 SKIP=0 NO-OP=0 TOTAL=20"]
+    fake.write_text("#!/bin/sh\ncat <<'EOF'\n" + "\n".join(lines) + "\nEOF\n", encoding="utf-8")
+    fake.chmod(0o755)
+    monkeypatch.setattr(warehouse, "dbt_executable", lambda: str(fake))
+    said = []
+    assert warehouse.dbt_with_progress(["build"], echo=said.append) == 0
+    progress = [line.split(" nodes")[0].strip() for line in said if "nodes (" in line]
+    assert progress == [f"dbt build: {n} of 20" for n in (2, 4, 6, 8, 10, 12, 14, 16, 18, 20)]
+    assert said[-1].strip().startswith("Done. PASS=20")
