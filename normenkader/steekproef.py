@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
+from io import BytesIO
 from pathlib import Path
 
 import duckdb
@@ -53,29 +54,48 @@ def export_steekproeven(db_path: Path, out_dir: Path, echo=print) -> list[Path]:
     written = []
     exported_at = datetime.now().replace(microsecond=0)
     with duckdb.connect(str(db_path), read_only=True) as con:
-        cur = con.execute("select * from steekproef.rpt_steekproef_uitkomst order by institution, steekproef_id")
-        names = [d[0] for d in cur.description]
-        designs = [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
-        columns = OORDEEL_KOLOMMEN + BRON_KOLOMMEN
-        for d in designs:
-            rows = con.execute(f"""select {', '.join(c for c, _, _ in columns)} from steekproef.rpt_steekproef_items
-                where institution = ? and steekproef_id = ? order by item_id""",
-                               [d["institution"], d["steekproef_id"]]).fetchall()
-            book = Workbook()
-            cover = book.active
-            cover.title = "Ontwerp"
-            _write_design(cover, d, exported_at)
-            sheet = book.create_sheet(ITEMS_SHEET)
-            _write_sheet(sheet, {"columns": columns, "totals": []}, rows)
-            keuze = DataValidation(type="list", formula1=f'"{",".join(OORDELEN)}"', allow_blank=True,
-                                   showErrorMessage=True, error="juist, fout of niet_beoordeelbaar")
-            sheet.add_data_validation(keuze)
-            keuze.add(f"D2:D{max(2, len(rows) + 1)}")
-            path = out_dir / f"steekproef_{d['institution']}_{d['steekproef_id']}.xlsx"
+        for design in _designs(con):
+            book, items = _workbook(con, design, exported_at)
+            path = out_dir / f"steekproef_{design['institution']}_{design['steekproef_id']}.xlsx"
             book.save(path)
             written.append(path)
-            echo(f"wrote {path}: {len(rows)} items, {d['aantal_beoordeeld']} beoordeeld")
+            echo(f"wrote {path}: {items} items, {design['aantal_beoordeeld']} beoordeeld")
     return written
+
+
+def workbook_bytes(db_path: Path, institution: str, steekproef_id: str) -> bytes:
+    """One design's workbook as the bytes of an xlsx file (the dashboard's download)."""
+    with duckdb.connect(str(db_path), read_only=True) as con:
+        design = next(d for d in _designs(con) if (d["institution"], d["steekproef_id"]) == (institution,
+                                                                                              steekproef_id))
+        book, _ = _workbook(con, design, datetime.now().replace(microsecond=0))
+    buffer = BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def _designs(con) -> list[dict]:
+    cur = con.execute("select * from steekproef.rpt_steekproef_uitkomst order by institution, steekproef_id")
+    names = [d[0] for d in cur.description]
+    return [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
+
+
+def _workbook(con, design: dict, exported_at: datetime) -> tuple[Workbook, int]:
+    columns = OORDEEL_KOLOMMEN + BRON_KOLOMMEN
+    rows = con.execute(f"""select {', '.join(c for c, _, _ in columns)} from steekproef.rpt_steekproef_items
+        where institution = ? and steekproef_id = ? order by item_id""",
+                       [design["institution"], design["steekproef_id"]]).fetchall()
+    book = Workbook()
+    cover = book.active
+    cover.title = "Ontwerp"
+    _write_design(cover, design, exported_at)
+    sheet = book.create_sheet(ITEMS_SHEET)
+    _write_sheet(sheet, {"columns": columns, "totals": []}, rows)
+    keuze = DataValidation(type="list", formula1=f'"{",".join(OORDELEN)}"', allow_blank=True,
+                           showErrorMessage=True, error="juist, fout of niet_beoordeelbaar")
+    sheet.add_data_validation(keuze)
+    keuze.add(f"D2:D{max(2, len(rows) + 1)}")
+    return book, len(rows)
 
 
 def _write_design(sheet, design: dict, exported_at: datetime) -> None:

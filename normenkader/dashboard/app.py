@@ -34,6 +34,18 @@ def q(sql: str, *params) -> pd.DataFrame:
     return _cached(sql, tuple(_python(p) for p in params), snapshot_version(SNAPSHOT))
 
 
+@st.cache_data(show_spinner=False)
+def _werkboek(instelling: str, steekproef: str, version: tuple[int, int]) -> bytes:
+    from normenkader.steekproef import workbook_bytes
+
+    return workbook_bytes(SNAPSHOT, instelling, steekproef)
+
+
+def werkboek(instelling: str, steekproef: str) -> bytes:
+    """The reviewer's workbook of a sample design, as `normenkader export` writes it, from the snapshot."""
+    return _werkboek(instelling, steekproef, snapshot_version(SNAPSHOT))
+
+
 FILTERS = ("institution", "uzovi", "jaar")
 
 
@@ -362,8 +374,11 @@ def steekproeven():
     if u.methode != "mus":
         st.caption(f"Standaardfout {euro(u.standaardfout)} · interval {euro(u.ondergrens_fout)} tot "
                    f"{euro(u.bovengrens_fout)}")
-    st.caption("Het werkboek om te beoordelen: `make export` (data/exports/steekproef_<instelling>_<id>.xlsx); "
-               "`normenkader steekproef-oordelen <werkboek>` neemt de oordelen over.")
+    st.download_button("Werkboek om te beoordelen (xlsx)", data=werkboek(instelling, steekproef),
+                       file_name=f"steekproef_{instelling}_{steekproef}.xlsx",
+                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    st.caption("Vul de oordelen in het werkboek in; `normenkader steekproef-oordelen <werkboek>` neemt ze over in "
+               "de beheertabel, de volgende build beoordeelt de steekproef.")
     items = q("""select item_id, producttype, financier_naam, subtraject_id, aantal_regels, boekwaarde, is_zeker,
                         oordeel, fout, beoordelaar
                  from steekproef.rpt_steekproef_items where institution = ? and steekproef_id = ?

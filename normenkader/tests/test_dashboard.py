@@ -152,6 +152,23 @@ def test_the_pages_show_the_figures_of_the_marts(warehouse, site, browser):
     assert metric(browser, "Bevindingen") == nl(bevindingen, 0)
 
 
+def test_the_reviewers_workbook_downloads_from_the_steekproeven_page(warehouse, site, browser, tmp_path):
+    from openpyxl import load_workbook
+
+    institution, design = warehouse.query("""select institution, steekproef_id from steekproef.rpt_steekproef_uitkomst
+        order by institution, steekproef_id limit 1""")[0]
+    open_page(browser, site, "Steekproeven", institution=institution)
+    with browser.expect_download() as download:
+        browser.get_by_role("button", name="Werkboek om te beoordelen (xlsx)").click()
+    path = tmp_path / download.value.suggested_filename
+    download.value.save_as(path)
+    assert path.name == f"steekproef_{institution}_{design}.xlsx"
+    items = [(r[2], r[3]) for r in load_workbook(path)["Items"].iter_rows(min_row=2, values_only=True)]
+    assert items == warehouse.query("""select item_id, oordeel from steekproef.rpt_steekproef_items
+        where institution = ? and steekproef_id = ? order by item_id""", [institution, design])
+    assert browser.problems == [], browser.problems
+
+
 def test_a_build_and_a_new_publication_while_a_page_and_a_reader_hold_the_snapshot(site, browser):
     snapshot = site["published"] / SNAPSHOT_NAME
     stamp = "select max(gepubliceerd_op) from publicatie"
