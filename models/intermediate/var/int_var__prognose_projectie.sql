@@ -50,11 +50,13 @@ lopend as (
         cast(m.dagen_verstreken as {{ double }}) as dagen_verstreken,
         cast(m.dagen_in_jaar as {{ double }}) as dagen_in_jaar,
         {% for c in projectie %}
-            cast({{ bron.get(c, '@.' ~ c) | replace('@', 'y') }} as {{ double }}) as ytd_{{ c }},
-            cast({{ bron.get(c, '@.' ~ c) | replace('@', 'fv') }} as {{ double }}) as financier_vorig_{{ c }},
-            cast({{ bron.get(c, '@.' ~ c) | replace('@', 'iy') }} as {{ double }}) as instelling_ytd_{{ c }},
-            cast({{ bron.get(c, '@.' ~ c) | replace('@', 'vy') }} as {{ double }}) as instelling_vorig_ytd_{{ c }},
-            cast({{ bron.get(c, '@.' ~ c) | replace('@', 'vv') }} as {{ double }}) as instelling_vorig_volledig_{{ c }}{% if not loop.last %},{% endif %}
+            {%- set x = bron.get(c, '@.' ~ c) %}
+            cast({{ x | replace('@', 'y') }} as {{ double }}) as ytd_{{ c }},
+            cast({{ x | replace('@', 'fv') }} as {{ double }}) as financier_vorig_{{ c }},
+            cast({{ x | replace('@', 'iy') }} as {{ double }}) as instelling_ytd_{{ c }},
+            cast({{ x | replace('@', 'vy') }} as {{ double }}) as instelling_vorig_ytd_{{ c }},
+            cast({{ x | replace('@', 'vv') }} as {{ double }})
+                as instelling_vorig_volledig_{{ c }}{% if not loop.last %},{% endif %}
         {% endfor %}
     from componenten as y
     inner join momenten as m
