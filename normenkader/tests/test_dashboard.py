@@ -123,13 +123,13 @@ def test_every_page_loads_without_an_error_and_is_photographed(site, browser):
 
 
 def test_the_pages_show_the_figures_of_the_marts(warehouse, site, browser):
-    # VAR 1A of the financier and year with the largest one
-    institution, uzovi, jaar, var_1a = warehouse.query("""
-        select institution, uzovi, jaar, var_eur from var.rpt_var where var_categorie = '1A'
-        order by var_eur desc, uzovi, jaar limit 1""")[0]
-    assert var_1a > 0
+    # the largest VAR of any category, on the page of its financier and year
+    institution, uzovi, jaar, categorie, var_eur = warehouse.query("""
+        select institution, uzovi, jaar, var_categorie, var_eur from var.rpt_var
+        order by var_eur desc, uzovi, jaar, var_categorie limit 1""")[0]
+    assert var_eur > 0
     open_page(browser, site, "VAR", institution=institution, uzovi=uzovi, jaar=jaar)
-    assert metric(browser, "VAR 1A") == f"€ {nl(var_1a)}"
+    assert metric(browser, f"VAR {categorie}") == f"€ {nl(var_eur)}"
     # the number of blocked items and what they hold back, per institution
     for institution, posten, impact in warehouse.query("""
             select institution, count(*), sum(financiele_impact) from normen.rpt_facturatieblokkade
