@@ -210,7 +210,9 @@ def var_parameters():
     uit = in_eenheid(rijen, ("realisatie_ytd", "prognose", "berekende_prognose", "afspraak"))
     uit["is_geprojecteerd"] = uit.is_geprojecteerd.map({True: "ja", False: "nee"})
     uit["is_handmatig"] = uit.is_handmatig.map({True: "ja", False: "nee"})
-    uit = uit.drop(columns=["handmatig_reden", "handmatig_door"])
+    # the afspraak beside the prognose; the computed prognose and the mark of one set by hand after them
+    uit = uit[["parameter", "omschrijving", "eenheid", "realisatie_ytd", "prognose", "afspraak", "is_geprojecteerd",
+               "is_handmatig", "berekende_prognose"]]
     st.dataframe(uit.rename(columns={"parameter": "Parameter", "omschrijving": "Omschrijving", "eenheid": "Eenheid",
                                      "realisatie_ytd": "Realisatie", "prognose": "Prognose",
                                      "is_geprojecteerd": "Geprojecteerd", "berekende_prognose": "Berekende prognose",
@@ -355,11 +357,11 @@ def steekproeven():
                               format_func=lambda s: f"{s}: {omschrijving[s]}" if omschrijving[s] else s)
     u = uitkomst[uitkomst.steekproef_id == steekproef].iloc[0]
     populatie = {"declarabele_massa": "declarabele massa",
-                 "verrijkte_massa": f"verrijkte massa controlepunt {aantal(u.controlepunt)}",
+                 "verrijkte_massa": f"verrijkte massa controlepunt {u.controlepunt:.0f}",
                  "controlemassa": f"controlemassa {u.norm_id}"}.get(u.populatie, u.populatie)
     methode = {"mus": "monetary-unit sampling (celgrens)", "srs_verschil": "aselect, verschilschatter",
                "srs_ratio": "aselect, ratioschatter"}.get(u.methode, u.methode)
-    st.caption(f"{populatie} {aantal(u.boekjaar)} · {methode} · betrouwbaarheid {procent(u.betrouwbaarheid, 0)} · "
+    st.caption(f"{populatie} {u.boekjaar:.0f} · {methode} · betrouwbaarheid {procent(u.betrouwbaarheid, 0)} · "
                f"populatie {aantal(u.populatie_items)} items, {euro(u.populatie_waarde)}"
                + (f" · interval {euro(u.steekproefinterval)}" if u.methode == "mus" else ""))
     if u.is_gewijzigd_na_bevriezing:
