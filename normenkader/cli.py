@@ -41,8 +41,8 @@ def main(argv: list[str] | None = None) -> int:
     ct = sub.add_parser("contract", help="render docs/data-contract.md and the staging model YAML from the contract")
     ct.add_argument("--check", action="store_true", help="fail if the rendered files are out of date")
     ex = sub.add_parser("export", help="write one xlsx per institution (cover, declarable mass, massa-aansluiting, "
-                        "findings, billing block, risk overview, VAR), and the Transparantiekalender volumes as csv "
-                        "per institution and verslagjaar")
+                        "findings, billing block, risk overview, VAR), the Transparantiekalender volumes as csv "
+                        "per institution and verslagjaar, and the reviewer's workbook per sample design")
     ex.add_argument("--db", type=Path, default=Path(DEFAULT_DB))
     ex.add_argument("--out", type=Path, default=Path("data/exports"))
     so = sub.add_parser("steekproef-oordelen", help="take a reviewer's verdicts from a sample's workbook (written by "
