@@ -55,6 +55,25 @@ hp_rij as (
     from handmatig as h
 ),
 
+-- the rows of both tables that name a financier and give a parameter a value: checked alike below
+waarde_rij as (
+    select
+        a.rij,
+        a.uzovi,
+        a.parameter,
+        a.waarde,
+        true as is_afspraak
+    from af_rij as a
+    union all
+    select
+        h.rij,
+        h.uzovi,
+        h.parameter,
+        h.waarde,
+        false as is_afspraak
+    from hp_rij as h
+),
+
 fouten as (
     select c.rij || 'onbekende financier (niet in ref_uzovi)' as melding
     from cf_rij as c
@@ -76,27 +95,28 @@ fouten as (
     group by c.rij
     having count(*) > 1
     union all
-    select a.rij || 'onbekende financier (niet in ref_uzovi)' as melding
-    from af_rij as a
-    left join financiers as f on a.uzovi = f.uzovi
+    select w.rij || 'onbekende financier (niet in ref_uzovi)' as melding
+    from waarde_rij as w
+    left join financiers as f on w.uzovi = f.uzovi
     where f.uzovi is null
     union all
-    select a.rij || 'onbekende parameter' as melding
-    from af_rij as a
-    left join parameters as p on a.parameter = p.parameter
+    select w.rij || 'onbekende parameter' as melding
+    from waarde_rij as w
+    left join parameters as p on w.parameter = p.parameter
     where p.parameter is null
+    union all
+    -- an afspraak without a value is out of range; a prognose without one is named by the required-columns check
+    select
+        w.rij || 'waarde buiten bereik ' || cast(p.min_waarde as {{ dbt.type_string() }}) || ' .. '
+        || cast(p.max_waarde as {{ dbt.type_string() }}) || ' (' || p.eenheid || ')' as melding
+    from waarde_rij as w
+    inner join parameters as p on w.parameter = p.parameter
+    where w.waarde < p.min_waarde or w.waarde > p.max_waarde or (w.waarde is null and w.is_afspraak)
     union all
     select a.rij || 'parameter ' || p.parameter || ' wordt niet gebruikt (' || p.soort || ')' as melding
     from af_rij as a
     inner join parameters as p on a.parameter = p.parameter
     where p.soort in ('niet_gebruikt', 'afgeleid')
-    union all
-    select
-        a.rij || 'waarde buiten bereik ' || cast(p.min_waarde as {{ dbt.type_string() }}) || ' .. '
-        || cast(p.max_waarde as {{ dbt.type_string() }}) || ' (' || p.eenheid || ')' as melding
-    from af_rij as a
-    inner join parameters as p on a.parameter = p.parameter
-    where a.waarde < p.min_waarde or a.waarde > p.max_waarde or a.waarde is null
     union all
     select a.rij || 'hoort bij geen categorie die voor deze financier en dit jaar aan staat' as melding
     from af_rij as a
@@ -132,29 +152,12 @@ fouten as (
         h.institution is null or h.uzovi is null or h.jaar is null or h.parameter is null or h.waarde is null
         or h.reden is null or h.ingevoerd_door is null or h.vanaf_peildatum is null
     union all
-    select h.rij || 'onbekende financier (niet in ref_uzovi)' as melding
-    from hp_rij as h
-    left join financiers as f on h.uzovi = f.uzovi
-    where f.uzovi is null
-    union all
-    select h.rij || 'onbekende parameter' as melding
-    from hp_rij as h
-    left join parameters as p on h.parameter = p.parameter
-    where p.parameter is null
-    union all
     select
         h.rij || 'parameter ' || p.parameter || ' heeft geen berekende prognose (' || p.soort
         || '): alleen een parameter met een realisatie kan met de hand worden gezet' as melding
     from hp_rij as h
     inner join parameters as p on h.parameter = p.parameter
     where p.soort <> 'realisatie'
-    union all
-    select
-        h.rij || 'waarde buiten bereik ' || cast(p.min_waarde as {{ dbt.type_string() }}) || ' .. '
-        || cast(p.max_waarde as {{ dbt.type_string() }}) || ' (' || p.eenheid || ')' as melding
-    from hp_rij as h
-    inner join parameters as p on h.parameter = p.parameter
-    where h.waarde < p.min_waarde or h.waarde > p.max_waarde
     union all
     select
         h.rij || 'dubbel: ' || cast(h.aantal as {{ dbt.type_string() }})
