@@ -57,6 +57,8 @@ def test_beheertabel_change_takes_effect_and_invalid_rows_fail_naming_the_row(tm
     _append(afspraak, ["ggz_demo", "9664", "2025", "P29", "100"])
     # and the same afspraak twice with another value (the check once grouped by the row's text, value and all)
     _append(afspraak, ["ggz_demo", "3311", "2025", "P27", "1300"])
+    # and an afspraak without a value (its message was once empty as a whole)
+    _append(afspraak, ["ggz_demo", "7095", "2025", "P24", ""])
     _append(project / "seeds" / "beheer" / "beheer_var_categorie_financier.csv", ["ggz_demo", "7095", "2024", "1F"])
     proc = run_dbt(["build", *SELECT], db, project_dir=project, check=False)
     assert proc.returncode != 0
@@ -65,6 +67,7 @@ def test_beheertabel_change_takes_effect_and_invalid_rows_fail_naming_the_row(tm
     assert "beheer_var_afspraak (ggz_demo, 7095, 2024, P23 = 250.000000): waarde buiten bereik" in out
     assert ("beheer_var_afspraak (ggz_demo, 9664, 2025, P29 = 100.000000): hoort bij geen categorie die voor deze "
             "financier en dit jaar aan staat") in out
+    assert "beheer_var_afspraak (ggz_demo, 7095, 2025, P24 = ): waarde buiten bereik 1.000000 .. 2.000000" in out
     for waarde in ("1250", "1300"):
         assert (f"beheer_var_afspraak (ggz_demo, 3311, 2025, P27 = {waarde}.000000): dubbel: 2 afspraken voor "
                 "dezelfde parameter") in out

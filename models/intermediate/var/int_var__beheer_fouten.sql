@@ -39,9 +39,10 @@ cf_rij as (
 af_rij as (
     select
         a.*,
+        -- an empty value still names its row (without the coalesce the whole message was empty)
         'beheer_var_afspraak (' || a.institution || ', ' || a.uzovi || ', '
         || cast(a.jaar as {{ dbt.type_string() }}) || ', '
-        || a.parameter || ' = ' || cast(a.waarde as {{ dbt.type_string() }}) || '): ' as rij
+        || a.parameter || ' = ' || coalesce(cast(a.waarde as {{ dbt.type_string() }}), '') || '): ' as rij
     from afspraken as a
 ),
 
