@@ -262,16 +262,13 @@ def _change_delivery(scale: float, seed: int, root: Path, out: Path) -> int:
 
 
 def _backtest(db: Path, scale: float) -> list[str]:
-    """The prognose back-test of the ZPM Afsprakenmonitor (var.rpt_var_backtest) as a markdown table."""
+    """The prognose back-test of the ZPM Afsprakenmonitor (var.rpt_var_backtest) as a markdown table: its rows summed
+    per parameter, method and period of the year (`make backtest` does the same over several seeds)."""
+    from normenkader.backtest import read_rows, summarise, table
+
     with duckdb.connect(str(db), read_only=True) as con:
-        rows = con.execute("""select parameter, jaar, aantal_momenten, aantal_financiers, mape_seizoen, mape_naief,
-                is_beter_dan_naief from var.rpt_var_backtest
-            order by cast(substr(parameter, 2) as integer)""").fetchall()
-    out = [f"Prognose back-test at scale {scale} (var.rpt_var_backtest; MAPE over financiers and monthly moments):",
-           "", "| parameter | year | moments | financiers | MAPE prognose | MAPE naive run-rate | better |",
-           "|---|---|---|---|---|---|---|"]
-    out += [f"| {p} | {y} | {m} | {f} | {s:.1%} | {n:.1%} | {'yes' if b else 'no'} |" for p, y, m, f, s, n, b in rows]
-    return [*out, ""]
+        rows = read_rows(con)
+    return table(summarise(rows), [], scale, sorted({r[2] for r in rows}))
 
 
 def run_bench(scales: list[float], workdir: Path, echo=print, with_postgres: bool = True,

@@ -85,6 +85,12 @@ def main(argv: list[str] | None = None) -> int:
                     help="run the GX validation only at the scales up to this one (~25 min at scale 10)")
     bn.add_argument("--baseline", default=None, metavar="REV",
                     help="also build each scale's warehouse and night with this git revision's project (e.g. HEAD~1)")
+    bt = sub.add_parser("backtest", help="the prognose back-test over several generator seeds (var.rpt_var_backtest "
+                        "per seed, summed); --write appends the table to docs/benchmarks.md")
+    bt.add_argument("--seeds", type=int, nargs="+", default=list(range(1, 11)))
+    bt.add_argument("--scale", type=float, default=1.0)
+    bt.add_argument("--workdir", type=Path, default=Path("data/backtest"))
+    bt.add_argument("--write", action="store_true", help="append the table to docs/benchmarks.md")
     args = p.parse_args(argv)
 
     if args.cmd == "generate":
@@ -165,6 +171,11 @@ def main(argv: list[str] | None = None) -> int:
 
         run_bench(args.scales, args.workdir, with_postgres=not args.no_postgres, postgres_up_to=args.postgres_up_to,
                   validate_up_to=args.validate_up_to, baseline=args.baseline)
+        return 0
+    if args.cmd == "backtest":
+        from normenkader.backtest import run_backtest
+
+        run_backtest(args.seeds, args.scale, args.workdir, args.write)
         return 0
     if args.cmd == "postgres":
         from normenkader import postgres

@@ -130,11 +130,28 @@ def test_parameter_history_keeps_a_row_per_build_date_across_a_full_refresh(tmp_
     assert after == before + 2 * len(per_parameter) and before >= len(per_parameter)
 
 
-def test_backtest_compares_both_methods_for_every_month(warehouse):
-    rows = warehouse.query("""select parameter, aantal_momenten, mape_seizoen, mape_naief
-        from var.rpt_var_backtest where parameter in ('P1', 'P20', 'P29')""")
-    assert {r[0] for r in rows} >= {"P1", "P20"}
-    assert all(m == 11 and s is not None and n is not None for _, m, s, n in rows)
+def test_backtest_covers_every_year_with_a_previous_one_every_month_and_method(warehouse):
+    """Issue 30 item 6: the CI delivery (peildatum 2025-03-01) holds ZPM care from 2022 on, so 2023 and 2024 are
+    back-tested, each from 11 moments (cut-offs in months 1-11), by the three methods; the mart's MAPE, bias and
+    weighted error are the financiers' errors recomputed here from the prognoses and the realised year ends."""
+    rows = warehouse.query("""select jaar, methode, count(distinct maand), min(maand), max(maand)
+        from var.rpt_var_backtest where parameter = 'P1' group by jaar, methode order by jaar, methode""")
+    assert rows == [(j, m, 11, 1, 11) for j in (2023, 2024) for m in ("gesplitst", "naief", "seizoen")]
+    prognoses = warehouse.query("""select p.uzovi, p.waarde, r.waarde from intermediate.int_var__prognose as p
+        inner join intermediate.int_var__realisatie as r
+            on p.institution = r.institution and p.uzovi = r.uzovi and p.jaar = r.jaar and p.parameter = r.parameter
+        where p.moment_soort = 'backtest' and p.methode = 'gesplitst' and p.parameter = 'P1' and p.jaar = 2024
+            and p.prognosedatum = date '2024-10-01' and r.maand = 12 and r.waarde <> 0""")
+    assert len(prognoses) >= 3
+    fouten = [(float(p) - float(r)) / abs(float(r)) for _, p, r in prognoses]
+    mart = warehouse.query("""select maand, aantal_financiers, mape, gemiddelde_fout, gewogen_fout
+        from var.rpt_var_backtest where parameter = 'P1' and jaar = 2024 and methode = 'gesplitst'
+            and prognosedatum = date '2024-10-01'""")
+    assert mart[0][:2] == (9, len(prognoses))
+    assert float(mart[0][2]) == pytest.approx(sum(abs(f) for f in fouten) / len(fouten), abs=1e-6)
+    assert float(mart[0][3]) == pytest.approx(sum(fouten) / len(fouten), abs=1e-6)
+    assert float(mart[0][4]) == pytest.approx(sum(abs(float(p) - float(r)) for _, p, r in prognoses)
+                                              / sum(abs(float(r)) for _, _, r in prognoses), abs=1e-6)
 
 
 def _parameter(db, uzovi, jaar, parameter):
@@ -217,3 +234,22 @@ def test_the_var_parameters_show_the_afspraak_only_parameters_and_p35(warehouse)
             assert r35 == pytest.approx(r34 / afspraak, abs=Decimal("1e-6"))
             assert g35 == pytest.approx(g34 / afspraak, abs=Decimal("1e-6"))
             assert a35 is None
+
+
+def test_backtest_summary_weighs_every_financier_moment_alike():
+    """`make backtest` sums var.rpt_var_backtest over seeds: a moment's MAPE counts with its number of financiers,
+    the weighted error is total absolute error over total volume (hand-computed)."""
+    from normenkader.backtest import summarise, table
+
+    rows = [("P1", "gesplitst", 2023, 2, 2, 0.1, 0.05, 10, 100),
+            ("P1", "gesplitst", 2024, 9, 3, 0.2, -0.1, 30, 300),
+            ("P1", "gesplitst", 2024, 10, 1, 0.6, 0.6, 60, 100),
+            ("P1", "naief", 2024, 9, 1, 0.4, 0.4, 40, 100)]
+    summary = summarise(rows)
+    assert summary[("P1", "gesplitst", "9-11")] == pytest.approx({"n": 4, "mape": 0.3, "bias": 0.075,
+                                                                  "gewogen": 0.225})
+    assert summary[("P1", "gesplitst", "1-8")] == pytest.approx({"n": 2, "mape": 0.1, "bias": 0.05, "gewogen": 0.1})
+    assert ("P1", "naief", "1-8") not in summary
+    lines = table(summary, [7, 8], 1.0, [2023, 2024])
+    assert "seeds 7 8, years 2023, 2024" in lines[0]
+    assert "| P1 | 9-11 | 30.0% | 40.0% | +7.5% | 22.5% | -25% |" in lines

@@ -4,7 +4,7 @@
 -- computed value stays beside it.
 with prognose as (
     select * from {{ ref('int_var__prognose') }}
-    where moment_soort = 'actueel' and methode in ('seizoen', 'realisatie')
+    where moment_soort = 'actueel' and methode in ('gesplitst', 'realisatie')
 ),
 
 handmatig as (

@@ -47,6 +47,15 @@ meetpunten as (
     from prestaties as p
     inner join momenten as m on p.institution = m.institution
     where p.jaar = m.lopend_jaar - 1
+    union all
+    -- the 365 days up to the cut-off: the distinct clients' baseline (a year's clients are not a run-rate)
+    select
+        {{ kolommen }},
+        m.lopend_jaar as jaar,
+        'laatste_jaar' as meetpunt
+    from prestaties as p
+    inner join momenten as m on p.institution = m.institution
+    where p.datum > {{ dbt.dateadd('day', -365, 'm.afkapdatum') }} and p.datum <= m.afkapdatum
 ),
 
 componenten as (

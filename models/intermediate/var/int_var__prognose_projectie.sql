@@ -1,11 +1,14 @@
 -- the building blocks of every VAR parameter projected to the year's end per financier, at every prognose moment
 -- (the delivery's peildatum and the back-test months), with the data up to the moment's cut-off (two weeks before),
--- by two methods (D-41):
--- seizoen, the year-to-date with the institution's seasonality weighted with the financier's previous year and the
--- institution's trend (stay days likewise, so beds occupied per day follow last year's profile), and naief, the
--- run-rate (year-to-date x days in year / days elapsed; the back-test's baseline). A year complete by the cut-off
--- is its own realisatie. The projected blocks are made to hang together as the realised ones do (D-95): revenue is
--- the ambulatory and the clinical part projected apart and summed, and a part never exceeds its whole.
+-- by three methods:
+-- gesplitst, the prognose (D-96): the ambulatory revenue as this year to date plus the rest of last year, the
+-- clinical revenue and stay days as this year to date plus the stays running at the cut-off (their expected
+-- remaining days) plus the new admissions of last year after the same day; every other block as seizoen;
+-- seizoen (D-41), the year-to-date with the institution's seasonality weighted with the financier's previous year
+-- and the institution's trend; and naief, the back-test's baseline: the run-rate (year-to-date x days in year / days
+-- elapsed), and for the distinct clients those of the last 365 days. A year complete by the cut-off is its own
+-- realisatie. The projected blocks are made to hang together as the realised ones do (D-95): revenue is the
+-- ambulatory and the clinical part projected apart and summed, and a part never exceeds its whole.
 {%- set double = nk_type_double() %}
 {%- set blokken = ['omzet', 'omzet_klinisch', 'omzet_s2', 'omzet_s3', 'omzet_s4', 'omzet_s6', 'omzet_s7', 'omzet_zm',
                    'omzet_spravato', 'omzet_beveiligd', 'omzet_wvggz', 'omzet_beveiligd_of_wvggz', 'verblijfsdagen',
@@ -13,12 +16,29 @@
 {#- projected: the ambulatory revenue in place of the total, which is their sum -#}
 {%- set projectie = ['omzet_ambulant'] + blokken[1:] %}
 {%- set bron = {'omzet_ambulant': '(@.omzet - @.omzet_klinisch)'} %}
+{#- projected apart by the split method (D-96): the ambulatory revenue, the clinical revenue and the stay days -#}
+{%- set gesplitst = ['omzet_ambulant', 'omzet_klinisch', 'verblijfsdagen'] %}
 with momenten as (
     select * from {{ ref('int_var__prognosemomenten') }}
 ),
 
 componenten as (
     select * from {{ ref('int_var__prognose_componenten') }}
+),
+
+opnames as (
+    select * from {{ ref('int_var__prognose_opnames') }}
+),
+
+opnames_instelling as (
+    -- the days of last year's admissions after the same day, for the institution as a whole
+    select
+        institution,
+        soort,
+        prognosedatum,
+        sum(nieuwe_opnamedagen_vorig_jaar) as nieuwe_opnamedagen_vorig_jaar
+    from opnames
+    group by institution, soort, prognosedatum
 ),
 
 profiel as (
@@ -53,15 +73,22 @@ lopend as (
             {%- set x = bron.get(c, '@.' ~ c) %}
             cast({{ x | replace('@', 'y') }} as {{ double }}) as ytd_{{ c }},
             cast({{ x | replace('@', 'fv') }} as {{ double }}) as financier_vorig_{{ c }},
+            cast({{ x | replace('@', 'fvy') }} as {{ double }}) as financier_vorig_ytd_{{ c }},
             cast({{ x | replace('@', 'iy') }} as {{ double }}) as instelling_ytd_{{ c }},
             cast({{ x | replace('@', 'vy') }} as {{ double }}) as instelling_vorig_ytd_{{ c }},
             cast({{ x | replace('@', 'vv') }} as {{ double }})
-                as instelling_vorig_volledig_{{ c }}{% if not loop.last %},{% endif %}
+                as instelling_vorig_volledig_{{ c }},
         {% endfor %}
+        cast(coalesce(lj.clienten, 0) as {{ double }}) as laatste_jaar_clienten,
+        cast(coalesce(lj.clienten_regulier, 0) as {{ double }}) as laatste_jaar_clienten_regulier,
+        cast(coalesce(o.verwachte_restdagen, 0) as {{ double }}) as lopend_restdagen,
+        cast(coalesce(o.verwachte_restomzet, 0) as {{ double }}) as lopend_restomzet,
+        cast(coalesce(oi.nieuwe_opnamedagen_vorig_jaar, 0) as {{ double }}) as instelling_nieuwe_opnamedagen
     from componenten as y
     inner join momenten as m
         on y.institution = m.institution and y.soort = m.soort and y.prognosedatum = m.prognosedatum
-    {% for alias, tabel, meetpunt in [('fv', 'componenten', 'vorig_volledig'), ('iy', 'profiel', 'ytd'),
+    {% for alias, tabel, meetpunt in [('fv', 'componenten', 'vorig_volledig'), ('fvy', 'componenten', 'vorig_ytd'),
+                                      ('lj', 'componenten', 'laatste_jaar'), ('iy', 'profiel', 'ytd'),
                                       ('vy', 'profiel', 'vorig_ytd'), ('vv', 'profiel', 'vorig_volledig')] %}
         left join {{ tabel }} as {{ alias }}
             on
@@ -69,17 +96,86 @@ lopend as (
                 and y.prognosedatum = {{ alias }}.prognosedatum and {{ alias }}.meetpunt = '{{ meetpunt }}'
                 {% if tabel == 'componenten' %}and y.uzovi = {{ alias }}.uzovi{% endif %}
     {% endfor %}
+    left join opnames as o
+        on
+            y.institution = o.institution and y.soort = o.soort and y.prognosedatum = o.prognosedatum
+            and y.uzovi = o.uzovi
+    left join opnames_instelling as oi
+        on y.institution = oi.institution and y.soort = oi.soort and y.prognosedatum = oi.prognosedatum
     where y.meetpunt = 'ytd'
 ),
 
-geprojecteerd as (
+aandelen as (
+    -- the financier's share of the institution over the last twelve months (this year to date and last year after
+    -- the same day): of the ambulatory revenue, and of all revenue (for the new admissions); the institution's
+    -- revenue per stay day this year so far, or last year's before the first stay day
+    {%- set t12_f = '(ytd_X + coalesce(financier_vorig_X, 0) - coalesce(financier_vorig_ytd_X, 0))' %}
+    {%- set t12_i = '(instelling_ytd_X + instelling_vorig_volledig_X - instelling_vorig_ytd_X)' %}
+    select
+        *,
+        case
+            when {{ t12_i | replace('X', 'omzet_ambulant') }} > 0
+                then {{ t12_f | replace('X', 'omzet_ambulant') }} / {{ t12_i | replace('X', 'omzet_ambulant') }}
+            else 0
+        end as aandeel_ambulant,
+        case
+            when {{ t12_i | replace('X', 'omzet_ambulant') }} + {{ t12_i | replace('X', 'omzet_klinisch') }} > 0
+                then
+                    ({{ t12_f | replace('X', 'omzet_ambulant') }} + {{ t12_f | replace('X', 'omzet_klinisch') }})
+                    / ({{ t12_i | replace('X', 'omzet_ambulant') }} + {{ t12_i | replace('X', 'omzet_klinisch') }})
+            else 0
+        end as aandeel_omzet,
+        case
+            when instelling_ytd_verblijfsdagen > 0 then instelling_ytd_omzet_klinisch / instelling_ytd_verblijfsdagen
+            when instelling_vorig_volledig_verblijfsdagen > 0
+                then instelling_vorig_volledig_omzet_klinisch / instelling_vorig_volledig_verblijfsdagen
+            else 0
+        end as instelling_dagtarief
+    from lopend
+),
+
+splitsing as (
+    -- the split method (D-96), where the institution has last year to the same day and the financier last year;
+    -- else the seasonal method:
+    -- ambulatory: this year to date + the institution's rest of last year x its growth to date x the financier's
+    -- share; clinical: this year to date + the stays running at the cut-off (expected days left x their tariff) +
+    -- last year's admissions after the same day (institution) x the financier's share of revenue
+    select
+        *,
+        case
+            when instelling_vorig_ytd_omzet_ambulant > 0 and financier_vorig_omzet_ambulant is not null
+                then
+                    ytd_omzet_ambulant
+                    + (instelling_vorig_volledig_omzet_ambulant - instelling_vorig_ytd_omzet_ambulant)
+                    * instelling_ytd_omzet_ambulant / instelling_vorig_ytd_omzet_ambulant * aandeel_ambulant
+        end as gesplitst_omzet_ambulant,
+        case
+            when
+                instelling_vorig_ytd_omzet_ambulant + instelling_vorig_ytd_omzet_klinisch > 0
+                and financier_vorig_omzet_ambulant is not null
+                then ytd_verblijfsdagen + lopend_restdagen + instelling_nieuwe_opnamedagen * aandeel_omzet
+        end as gesplitst_verblijfsdagen,
+        case
+            when
+                instelling_vorig_ytd_omzet_ambulant + instelling_vorig_ytd_omzet_klinisch > 0
+                and financier_vorig_omzet_ambulant is not null
+                then
+                    ytd_omzet_klinisch + lopend_restomzet
+                    + instelling_nieuwe_opnamedagen * aandeel_omzet * instelling_dagtarief
+        end as gesplitst_omzet_klinisch
+    from aandelen
+),
+
+seizoen as (
     select
         institution,
         uzovi,
         jaar,
         soort,
         prognosedatum,
-        'seizoen' as meetpunt,
+        {% for c in gesplitst %}
+            gesplitst_{{ c }},
+        {% endfor %}
         {% for c in projectie %}
             -- year-to-date with the season: this financier's year-to-date x the institution's last year whole over
             -- last year to the same day; trend on the previous year: this financier's last year x the
@@ -96,7 +192,39 @@ geprojecteerd as (
                 else ytd_{{ c }} * dagen_in_jaar / dagen_verstreken
             end as {{ c }}{% if not loop.last %},{% endif %}
         {% endfor %}
-    from lopend
+    from splitsing
+),
+
+geprojecteerd as (
+    select
+        institution,
+        uzovi,
+        jaar,
+        soort,
+        prognosedatum,
+        'seizoen' as meetpunt,
+        {% for c in projectie %}
+            {{ c }}{% if not loop.last %},{% endif %}
+        {% endfor %}
+    from seizoen
+    union all
+    -- the prognose (D-96): the split method's three blocks, the seasonal method's for the rest; the top 5% of
+    -- clients, mostly the clinical ones, moves with the clinical revenue
+    select
+        institution,
+        uzovi,
+        jaar,
+        soort,
+        prognosedatum,
+        'gesplitst' as meetpunt,
+        {% for c in projectie %}
+            {% if c in gesplitst -%}
+                coalesce(gesplitst_{{ c }}, {{ c }})
+            {%- elif c == 'top5_omzet' -%}
+                greatest(top5_omzet + coalesce(gesplitst_omzet_klinisch, omzet_klinisch) - omzet_klinisch, 0)
+            {%- else %}{{ c }}{% endif %} as {{ c }}{% if not loop.last %},{% endif %}
+        {% endfor %}
+    from seizoen
     union all
     select
         institution,
@@ -106,7 +234,11 @@ geprojecteerd as (
         prognosedatum,
         'naief' as meetpunt,
         {% for c in projectie %}
-            ytd_{{ c }} * dagen_in_jaar / dagen_verstreken as {{ c }}{% if not loop.last %},{% endif %}
+            {% if c in ['clienten', 'clienten_regulier'] -%}
+                laatste_jaar_{{ c }}
+            {%- else -%}
+                ytd_{{ c }} * dagen_in_jaar / dagen_verstreken
+            {%- endif %} as {{ c }}{% if not loop.last %},{% endif %}
         {% endfor %}
     from lopend
 ),

@@ -1,7 +1,29 @@
 -- the moments a prognose is made, each with its cut-off (the data up to two weeks before): the delivery's peildatum
--- (actueel), and the first day of every month of the last complete year (backtest, compared with that year's end)
+-- (actueel), and the first day of every month from February to December of every complete year whose previous year
+-- the delivery holds too (backtest, compared with that year's end)
 with deliveries as (
     select * from {{ ref('stg_delivery__selected') }}
+),
+
+zpm_jaren as (
+    select distinct
+        institution,
+        jaar
+    from {{ ref('int_bmodel__zpm_prestatie') }}
+),
+
+backtestjaren as (
+    -- complete by the peildatum's cut-off, with a previous year to learn the season and the trend from
+    select
+        d.institution,
+        j.jaar
+    from deliveries as d
+    inner join zpm_jaren as j
+        on d.institution = j.institution and j.jaar < extract(year from {{ dbt.dateadd('day', -14, 'd.peildatum') }})
+    where exists (
+        select 1 from zpm_jaren as v
+        where v.institution = j.institution and v.jaar = j.jaar - 1
+    )
 ),
 
 maanden as (
@@ -19,14 +41,14 @@ momenten as (
     from deliveries
     union all
     select
-        d.institution,
+        b.institution,
         'backtest' as soort,
         cast(
-            cast(extract(year from d.peildatum) - 1 as {{ dbt.type_string() }})
+            cast(b.jaar as {{ dbt.type_string() }})
             || '-' || right('0' || cast(m.maand as {{ dbt.type_string() }}), 2)
             || '-01' as date
         ) as prognosedatum
-    from deliveries as d
+    from backtestjaren as b
     cross join maanden as m
 ),
 
