@@ -218,6 +218,31 @@ def var_parameters():
                                      "is_geprojecteerd": "Geprojecteerd", "berekende_prognose": "Berekende prognose",
                                      "is_handmatig": "Met de hand", "afspraak": "Afspraak"}),
                  hide_index=True, height=35 * (len(uit) + 1) + 3)
+    betrouwbaarheid(instelling)
+
+
+def betrouwbaarheid(instelling: str) -> None:
+    """How far the prognose was off in the complete years (var.rpt_var_backtest, D-96): the mean absolute error
+    over every financier and monthly moment, before and from September, beside the run-rate's."""
+    bt = q("""select parameter, methode, case when maand <= 8 then 'jan-aug' else 'sep-nov' end as periode,
+                     sum(mape * aantal_financiers) / sum(aantal_financiers) as mape,
+                     string_agg(distinct cast(jaar as varchar), ', ' order by cast(jaar as varchar)) as jaren
+              from var.rpt_var_backtest
+              where institution = ? and methode in ('gesplitst', 'naief')
+              group by parameter, methode, periode""", instelling)
+    if bt.empty:
+        return
+    st.subheader("Hoe goed was de prognose?")
+    st.caption(f"Back-test over {bt.jaren.iloc[0]}: de prognose van de eerste van elke maand (met de gegevens tot "
+               "twee weken ervoor) tegen het gerealiseerde jaareinde, gemiddelde absolute afwijking over alle "
+               "financiers; de run-rate (realisatie x dagen in het jaar / verstreken dagen) ter vergelijking.")
+    breed = bt.pivot_table(index="parameter", columns=["periode", "methode"], values="mape")
+    breed.columns = [f"{periode} {'prognose' if methode == 'gesplitst' else 'run-rate'}"
+                     for periode, methode in breed.columns]
+    breed = breed.reset_index()
+    breed = breed.iloc[breed.parameter.str[1:].astype(int).argsort()]
+    st.dataframe(breed.rename(columns={"parameter": "Parameter"}).style.format(
+        {c: "{:.1%}" for c in breed.columns if c != "parameter"}, na_rep="–"), hide_index=True)
 
 
 def logging_parameters():

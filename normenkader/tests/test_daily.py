@@ -777,8 +777,9 @@ def test_the_var_blocks_follow_a_peildatum_that_moves_and_a_prestatie_that_chang
     prestatie. Night 1: a GGZ change delivery without rows a day later (the peildatum moves from 1 to 2 March: March
     begins to count). Night 2: a 2022 prestatie moves to 15 January 2025, and client D takes client E's BSN. From the
     deliveries: night 1 rebuilds only 2025, which gains March; night 2 rebuilds exactly 2022 (found only through the
-    prestatie's earlier version) and 2025, and the amount leaves 2022 and joins January 2025; each night builds only
-    the new actueel prognose moment (the back-test moments read 2023 and 2024); the B-model rebuilds exactly the
+    prestatie's earlier version) and 2025, and the amount leaves 2022 and joins January 2025; each night builds the
+    new actueel prognose moment, and night 2 also the back-test moments of 2023, which read 2022 as their previous
+    year (D-96; those of 2024 read 2023 and 2024 and are left alone); the B-model rebuilds exactly the
     prestaties and stay days of D (which now carry E's pseudonym) and of the moved prestatie's client (D-77); the
     nights equal a full rebuild."""
     blocks = ["int_var__realisatie_componenten", "int_var__prognose_componenten"]
@@ -820,7 +821,8 @@ def test_the_var_blocks_follow_a_peildatum_that_moves_and_a_prestatie_that_chang
     run_dbt(select, db)  # night 2: the prestatie moved from 2022 to 2025
     night2, rebuilt = state()
     assert rebuilt == {"intermediate.int_var__realisatie_componenten": {"2022", "2025"},
-                       "intermediate.int_var__prognose_componenten": {"actueel|2025-03-03"}}
+                       "intermediate.int_var__prognose_componenten": {"actueel|2025-03-03"}
+                       | {f"backtest|2023-{m:02d}-01" for m in range(2, 13)}}
     with duckdb.connect(str(db), read_only=True) as con:
         # rebuilt per client (D-77): every prestatie and stay day of D and of the moved prestatie's client
         extracts = (("zpm_zorgprestatie", "zorgprestatie_id"), ("zpm_verblijfsdag", "verblijfsdag_id"))

@@ -38,7 +38,13 @@ restdagen as (
         l.uzovi,
         l.client_id,
         l.begindatum,
-        sum(exp(v.log_overleving - a.log_overleving)) as verwachte_restdagen
+        -- a probability below e^-700 is 0 (PostgreSQL raises an underflow where DuckDB gives 0)
+        sum(
+            case
+                when v.log_overleving - a.log_overleving > -700 then exp(v.log_overleving - a.log_overleving)
+                else 0
+            end
+        ) as verwachte_restdagen
     from lopend as l
     inner join duur as a
         on

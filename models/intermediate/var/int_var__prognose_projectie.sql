@@ -18,6 +18,12 @@
 {%- set bron = {'omzet_ambulant': '(@.omzet - @.omzet_klinisch)'} %}
 {#- projected apart by the split method (D-96): the ambulatory revenue, the clinical revenue and the stay days -#}
 {%- set gesplitst = ['omzet_ambulant', 'omzet_klinisch', 'verblijfsdagen'] %}
+{#- the further additive blocks: the rest of last year at the institution's ambulatory growth (D-96) -#}
+{%- set deelblokken = ['omzet_s2', 'omzet_s3', 'omzet_s4', 'omzet_s6', 'omzet_s7', 'omzet_zm', 'omzet_spravato',
+                       'omzet_beveiligd', 'omzet_wvggz', 'omzet_beveiligd_of_wvggz', 'consult_omzet'] %}
+{#- twelve months to the cut-off: this year to date and last year after the same day -#}
+{%- set t12_f = '(ytd_X + coalesce(financier_vorig_X, 0) - coalesce(financier_vorig_ytd_X, 0))' %}
+{%- set t12_i = '(instelling_ytd_X + instelling_vorig_volledig_X - instelling_vorig_ytd_X)' %}
 with momenten as (
     select * from {{ ref('int_var__prognosemomenten') }}
 ),
@@ -109,8 +115,6 @@ aandelen as (
     -- the financier's share of the institution over the last twelve months (this year to date and last year after
     -- the same day): of the ambulatory revenue, and of all revenue (for the new admissions); the institution's
     -- revenue per stay day this year so far, or last year's before the first stay day
-    {%- set t12_f = '(ytd_X + coalesce(financier_vorig_X, 0) - coalesce(financier_vorig_ytd_X, 0))' %}
-    {%- set t12_i = '(instelling_ytd_X + instelling_vorig_volledig_X - instelling_vorig_ytd_X)' %}
     select
         *,
         case
@@ -162,7 +166,21 @@ splitsing as (
                 then
                     ytd_omzet_klinisch + lopend_restomzet
                     + instelling_nieuwe_opnamedagen * aandeel_omzet * instelling_dagtarief
-        end as gesplitst_omzet_klinisch
+        end as gesplitst_omzet_klinisch,
+        {% for c in deelblokken %}
+            case
+                when instelling_vorig_ytd_omzet_ambulant > 0 and financier_vorig_omzet_ambulant is not null
+                    then
+                        ytd_{{ c }} + case
+                            when {{ t12_i | replace('X', c) }} > 0
+                                then
+                                    (instelling_vorig_volledig_{{ c }} - instelling_vorig_ytd_{{ c }})
+                                    * instelling_ytd_omzet_ambulant / instelling_vorig_ytd_omzet_ambulant
+                                    * {{ t12_f | replace('X', c) }} / {{ t12_i | replace('X', c) }}
+                            else 0
+                        end
+            end as gesplitst_{{ c }}{% if not loop.last %},{% endif %}
+        {% endfor %}
     from aandelen
 ),
 
@@ -173,7 +191,7 @@ seizoen as (
         jaar,
         soort,
         prognosedatum,
-        {% for c in gesplitst %}
+        {% for c in gesplitst + deelblokken %}
             gesplitst_{{ c }},
         {% endfor %}
         {% for c in projectie %}
@@ -208,8 +226,9 @@ geprojecteerd as (
         {% endfor %}
     from seizoen
     union all
-    -- the prognose (D-96): the split method's three blocks, the seasonal method's for the rest; the top 5% of
-    -- clients, mostly the clinical ones, moves with the clinical revenue
+    -- the prognose (D-96): the split method's blocks, the seasonal method's for the rest; the top 5% of clients,
+    -- mostly the clinical ones, moves with the clinical revenue, and the consult minutes with the consult revenue
+    -- (their ratio, P30, stays the seasonal one)
     select
         institution,
         uzovi,
@@ -218,10 +237,16 @@ geprojecteerd as (
         prognosedatum,
         'gesplitst' as meetpunt,
         {% for c in projectie %}
-            {% if c in gesplitst -%}
+            {% if c in gesplitst + deelblokken -%}
                 coalesce(gesplitst_{{ c }}, {{ c }})
             {%- elif c == 'top5_omzet' -%}
                 greatest(top5_omzet + coalesce(gesplitst_omzet_klinisch, omzet_klinisch) - omzet_klinisch, 0)
+            {%- elif c == 'consult_minuten' -%}
+                case
+                    when consult_omzet > 0
+                        then consult_minuten * coalesce(gesplitst_consult_omzet, consult_omzet) / consult_omzet
+                    else consult_minuten
+                end
             {%- else %}{{ c }}{% endif %} as {{ c }}{% if not loop.last %},{% endif %}
         {% endfor %}
     from seizoen
