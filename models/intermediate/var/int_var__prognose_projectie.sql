@@ -134,7 +134,12 @@ aandelen as (
             when instelling_vorig_volledig_verblijfsdagen > 0
                 then instelling_vorig_volledig_omzet_klinisch / instelling_vorig_volledig_verblijfsdagen
             else 0
-        end as instelling_dagtarief
+        end as instelling_dagtarief,
+        -- the split needs the financier's last year and the institution's last year to the same day (D-96)
+        instelling_vorig_ytd_omzet_ambulant > 0 and financier_vorig_omzet_ambulant is not null
+            as is_ambulant_gesplitst,
+        instelling_vorig_ytd_omzet_ambulant + instelling_vorig_ytd_omzet_klinisch > 0
+        and financier_vorig_omzet_ambulant is not null as is_klinisch_gesplitst
     from lopend
 ),
 
@@ -147,29 +152,25 @@ splitsing as (
     select
         *,
         case
-            when instelling_vorig_ytd_omzet_ambulant > 0 and financier_vorig_omzet_ambulant is not null
+            when is_ambulant_gesplitst
                 then
                     ytd_omzet_ambulant
                     + (instelling_vorig_volledig_omzet_ambulant - instelling_vorig_ytd_omzet_ambulant)
                     * instelling_ytd_omzet_ambulant / instelling_vorig_ytd_omzet_ambulant * aandeel_ambulant
         end as gesplitst_omzet_ambulant,
         case
-            when
-                instelling_vorig_ytd_omzet_ambulant + instelling_vorig_ytd_omzet_klinisch > 0
-                and financier_vorig_omzet_ambulant is not null
+            when is_klinisch_gesplitst
                 then ytd_verblijfsdagen + lopend_restdagen + instelling_nieuwe_opnamedagen * aandeel_omzet
         end as gesplitst_verblijfsdagen,
         case
-            when
-                instelling_vorig_ytd_omzet_ambulant + instelling_vorig_ytd_omzet_klinisch > 0
-                and financier_vorig_omzet_ambulant is not null
+            when is_klinisch_gesplitst
                 then
                     ytd_omzet_klinisch + lopend_restomzet
                     + instelling_nieuwe_opnamedagen * aandeel_omzet * instelling_dagtarief
         end as gesplitst_omzet_klinisch,
         {% for c in deelblokken %}
             case
-                when instelling_vorig_ytd_omzet_ambulant > 0 and financier_vorig_omzet_ambulant is not null
+                when is_ambulant_gesplitst
                     then
                         ytd_{{ c }} + case
                             when {{ t12_i | replace('X', c) }} > 0
