@@ -1,12 +1,14 @@
 """`normenkader backtest` (`make backtest`): the prognose back-test of the ZPM Afsprakenmonitor over several
 generator seeds (issue 30 item 6).
 
-For each seed a delivery is generated at the given scale, loaded into a warehouse of its own and built up to
-`var.rpt_var_backtest`: the prognose made on the first of every month of every complete year with a previous year,
-by each method, against the year's end. The rows of all seeds are then summed per parameter, method and period of the
-year (months 1-8, the cut-off before September, and 9-11): MAPE over every financier, moment, year and seed; the
-mean signed error (the bias); and the error weighted by volume. The table is printed and, with `--write`, appended to
-docs/benchmarks.md. The methods were chosen on seeds 42 and 101-103 (D-96); report on others.
+For each seed a delivery is generated at the given scale (with the registration lag of D-97 unless switched off),
+loaded into a warehouse of its own and built up to `var.rpt_var_backtest`: the prognose made on the first of every
+month of every complete year with a previous year, by each method, against the year's end. A back-test moment reads
+the data as registered before its day, what a delivery on that day held. The rows of all seeds are then summed per
+parameter, method and period of the year (months 1-8, the cut-off before September, and 9-11): MAPE over every
+financier, moment, year and seed; the mean signed error (the bias); and the error weighted by volume. The table is
+printed and, with `--write`, appended to docs/benchmarks.md. The methods were chosen on seeds 42 and 101-103 (D-96);
+report on others.
 """
 
 from __future__ import annotations
@@ -26,15 +28,16 @@ PERIODS = [("1-8", 1, 8), ("9-11", 9, 11)]
 HEADLINE = ["P1", "P5", "P29", "P4", "P20"]
 
 
-def run_seed(seed: int, scale: float, workdir: Path, echo=print) -> list[tuple]:
-    """Generate, load and build one seed's warehouse; the rows of var.rpt_var_backtest."""
+def run_seed(seed: int, scale: float, workdir: Path, echo=print, vertraging: bool = True) -> list[tuple]:
+    """Generate (with the registration lag unless `vertraging` is false), load and build one seed's warehouse; the
+    rows of var.rpt_var_backtest."""
     from normenkader.generate import DEFAULT_PEILDATUM, generate
     from normenkader.load import load
 
     deliveries, db = workdir / f"seed-{seed}", workdir / f"seed-{seed}.duckdb"
     shutil.rmtree(deliveries, ignore_errors=True)
     db.unlink(missing_ok=True)
-    generate(scale, seed, deliveries, DEFAULT_PEILDATUM, echo=lambda *_: None)
+    generate(scale, seed, deliveries, DEFAULT_PEILDATUM, echo=lambda *_: None, vertraging=vertraging)
     load(deliveries, db, echo=lambda *_: None)
     run_dbt(["build", "--select", "+rpt_var_backtest", "--exclude-resource-type", "test", "unit_test", "--quiet"], db)
     with duckdb.connect(str(db), read_only=True) as con:
@@ -67,14 +70,15 @@ def summarise(rows: list[tuple]) -> dict[tuple[str, str, str], dict[str, float]]
             for k, a in acc.items() if a[0]}
 
 
-def table(summary: dict, seeds: list[int], scale: float, years: list[int]) -> list[str]:
+def table(summary: dict, seeds: list[int], scale: float, years: list[int], vertraging: bool | None = None) -> list[str]:
     parameters = sorted({k[0] for k in summary}, key=lambda p: (p not in HEADLINE,
                                                                 HEADLINE.index(p) if p in HEADLINE else int(p[1:])))
     methods = [m for m in ("gesplitst", "seizoen", "naief") if any(k[1] == m for k in summary)]
     head = ["parameter", "months"] + [f"MAPE {m}" for m in methods] + ["bias gesplitst", "weighted gesplitst",
                                                                       "prognose vs run-rate"]
     seeds_text = f", seeds {' '.join(map(str, seeds))}" if seeds else ""
-    out = [f"Prognose back-test, scale {scale}{seeds_text}, years "
+    lag_text = {True: ", registration lag on (D-97)", False: ", no registration lag", None: ""}[vertraging]
+    out = [f"Prognose back-test, scale {scale}{seeds_text}{lag_text}, years "
            f"{', '.join(map(str, years))} (var.rpt_var_backtest; MAPE and bias over every "
            "financier, moment and year; gesplitst is the prognose the VAR uses, D-96):", "",
            "| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
@@ -91,14 +95,15 @@ def table(summary: dict, seeds: list[int], scale: float, years: list[int]) -> li
     return [*out, ""]
 
 
-def run_backtest(seeds: list[int], scale: float, workdir: Path, write: bool, echo=print) -> list[str]:
+def run_backtest(seeds: list[int], scale: float, workdir: Path, write: bool, echo=print,
+                 vertraging: bool = True) -> list[str]:
     workdir = workdir.resolve()
     workdir.mkdir(parents=True, exist_ok=True)
     rows: list[tuple] = []
     for seed in seeds:
-        rows += run_seed(seed, scale, workdir, echo)
+        rows += run_seed(seed, scale, workdir, echo, vertraging)
     years = sorted({r[2] for r in rows})
-    lines = table(summarise(rows), seeds, scale, years)
+    lines = table(summarise(rows), seeds, scale, years, vertraging)
     echo("\n".join(lines))
     if write:
         stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")

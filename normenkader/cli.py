@@ -22,6 +22,9 @@ def main(argv: list[str] | None = None) -> int:
     gen.add_argument("--days", type=int, default=0,
                      help="daily deliveries: a full delivery DAYS days before the peildatum, then one change delivery "
                      "per day up to it (default 0: one full delivery)")
+    gen.add_argument("--registratievertraging", action="store_true",
+                     help="register ZPM prestaties late and correct some (D-97): a delivery holds only what was "
+                     "registered before its peildatum")
     ld = sub.add_parser("load", help="check and load every delivery under a root (or one delivery folder) into the "
                         "raw layer")
     ld.add_argument("--root", type=Path, default=Path("data/deliveries"),
@@ -91,6 +94,8 @@ def main(argv: list[str] | None = None) -> int:
     bt.add_argument("--scale", type=float, default=1.0)
     bt.add_argument("--workdir", type=Path, default=Path("data/backtest"))
     bt.add_argument("--write", action="store_true", help="append the table to docs/benchmarks.md")
+    bt.add_argument("--zonder-vertraging", action="store_true",
+                    help="generate without the registration lag (D-97): every prestatie registered on its care date")
     args = p.parse_args(argv)
 
     if args.cmd == "generate":
@@ -98,9 +103,11 @@ def main(argv: list[str] | None = None) -> int:
         from normenkader.generate.daily import generate_daily
 
         if args.days:
-            generate_daily(args.scale, args.seed, args.out, args.peildatum or DEFAULT_PEILDATUM, args.days)
+            generate_daily(args.scale, args.seed, args.out, args.peildatum or DEFAULT_PEILDATUM, args.days,
+                           vertraging=args.registratievertraging)
         else:
-            generate(args.scale, args.seed, args.out, args.peildatum or DEFAULT_PEILDATUM)
+            generate(args.scale, args.seed, args.out, args.peildatum or DEFAULT_PEILDATUM,
+                     vertraging=args.registratievertraging)
         return 0
     if args.cmd == "load":
         from normenkader.load import DeliveryError, load
@@ -175,7 +182,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.cmd == "backtest":
         from normenkader.backtest import run_backtest
 
-        run_backtest(args.seeds, args.scale, args.workdir, args.write)
+        run_backtest(args.seeds, args.scale, args.workdir, args.write, vertraging=not args.zonder_vertraging)
         return 0
     if args.cmd == "postgres":
         from normenkader import postgres

@@ -2,15 +2,18 @@
     The additive building blocks of the VAR parameters (BRIEF 2.5), per institution, financier (uzovi), year and
     meetpunt, from a relation of ZPM prestaties that carries a `meetpunt` label (a month, a cut-off, a full year).
     Every parameter is derived from these by var_parameters(), so realisatie and prognose share one definition.
+    `gewicht` names a column of `prestaties` that every amount, minute and stay day counts with (a prognose's
+    correction for care not registered yet, D-97); the distinct clients count once whatever it says.
 #}
-{% macro var_componenten(prestaties, extra=[]) %}
+{% macro var_componenten(prestaties, extra=[], gewicht=none) %}
     {#- `extra`: further grouping columns of `prestaties` (e.g. the moment a prognose is made) -#}
     {%- set sleutel = ['institution', 'uzovi', 'jaar', 'meetpunt'] + extra -%}
+    {%- set bedrag = var_gewogen('bedrag', gewicht) -%}
     with per_client as (
         select
             {{ sleutel | join(', ') }},
             client_id,
-            sum(bedrag) as kosten,
+            sum({{ bedrag }}) as kosten,
             -- P22 counts a client with at least one prestatie neither secured nor WvGGZ (I-4)
             max(case when beveiligingsniveau >= 2 or is_wvggz then 0 else 1 end) as is_regulier
         from {{ prestaties }}
@@ -42,27 +45,32 @@
     sommen as (
         select
             {{ sleutel | join(', ') }},
-            sum(bedrag) as omzet,
-            sum(case when prestatie_soort in ('stay_day', 'stay_supplement') then bedrag else 0 end) as omzet_klinisch,
-            sum(case when prestatie_soort = 'consult_ind' and setting = 'S02' then bedrag else 0 end) as omzet_s2,
-            sum(case when prestatie_soort = 'consult_ind' and setting = 'S03' then bedrag else 0 end) as omzet_s3,
-            sum(case when prestatie_soort = 'consult_ind' and setting = 'S04' then bedrag else 0 end) as omzet_s4,
-            sum(case when prestatie_soort = 'consult_ind' and setting = 'S06' then bedrag else 0 end) as omzet_s6,
-            sum(case when prestatie_soort = 'consult_ind' and setting = 'S07' then bedrag else 0 end) as omzet_s7,
-            sum(case when is_zorgmachtiging then bedrag else 0 end) as omzet_zm,
-            sum(case when prestatie_soort = 'ozp' and is_spravato then bedrag else 0 end) as omzet_spravato,
-            sum(case when beveiligingsniveau >= 2 then bedrag else 0 end) as omzet_beveiligd,
-            sum(case when is_wvggz then bedrag else 0 end) as omzet_wvggz,
+            sum({{ bedrag }}) as omzet,
+            sum(case when prestatie_soort in ('stay_day', 'stay_supplement') then {{ bedrag }} else 0 end) as omzet_klinisch,
+            sum(case when prestatie_soort = 'consult_ind' and setting = 'S02' then {{ bedrag }} else 0 end) as omzet_s2,
+            sum(case when prestatie_soort = 'consult_ind' and setting = 'S03' then {{ bedrag }} else 0 end) as omzet_s3,
+            sum(case when prestatie_soort = 'consult_ind' and setting = 'S04' then {{ bedrag }} else 0 end) as omzet_s4,
+            sum(case when prestatie_soort = 'consult_ind' and setting = 'S06' then {{ bedrag }} else 0 end) as omzet_s6,
+            sum(case when prestatie_soort = 'consult_ind' and setting = 'S07' then {{ bedrag }} else 0 end) as omzet_s7,
+            sum(case when is_zorgmachtiging then {{ bedrag }} else 0 end) as omzet_zm,
+            sum(case when prestatie_soort = 'ozp' and is_spravato then {{ bedrag }} else 0 end) as omzet_spravato,
+            sum(case when beveiligingsniveau >= 2 then {{ bedrag }} else 0 end) as omzet_beveiligd,
+            sum(case when is_wvggz then {{ bedrag }} else 0 end) as omzet_wvggz,
             -- P16 subtracts a prestatie that is both secured and WvGGZ once
-            sum(case when beveiligingsniveau >= 2 or is_wvggz then bedrag else 0 end) as omzet_beveiligd_of_wvggz,
-            sum(case when prestatie_soort = 'stay_day' then 1 else 0 end) as verblijfsdagen,
+            sum(case when beveiligingsniveau >= 2 or is_wvggz then {{ bedrag }} else 0 end) as omzet_beveiligd_of_wvggz,
             sum(
-                case when prestatie_soort in ('consult_ind', 'consult_group', 'consult_supplement') then bedrag else 0 end
+                case when prestatie_soort = 'stay_day' then {{ var_gewogen('1', gewicht) }} else 0 end
+            ) as verblijfsdagen,
+            sum(
+                case
+                    when prestatie_soort in ('consult_ind', 'consult_group', 'consult_supplement') then {{ bedrag }}
+                    else 0
+                end
             ) as consult_omzet,
             sum(
                 case
                     when prestatie_soort in ('consult_ind', 'consult_group', 'consult_supplement')
-                        then coalesce(direct_minuten, 0)
+                        then {{ var_gewogen('coalesce(direct_minuten, 0)', gewicht) }}
                     else 0
                 end
             ) as consult_minuten
@@ -80,3 +88,9 @@
         on
             {% for k in sleutel %}s.{{ k }} = c.{{ k }}{% if not loop.last %} and {% endif %}{% endfor %}
 {% endmacro %}
+
+{#- `expressie` counted with the weight column `gewicht` (exact decimals, so a weight of 1 changes nothing); itself
+    without one -#}
+{% macro var_gewogen(expressie, gewicht) -%}
+    {%- if gewicht -%}cast({{ expressie }} * {{ gewicht }} as decimal(20, 6)){%- else -%}{{ expressie }}{%- endif -%}
+{%- endmacro %}

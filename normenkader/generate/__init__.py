@@ -3,7 +3,8 @@
 Writes `<out>/<institution>/<peildatum>/<extract>.csv` for one hospital (MSZ) and one GGZ provider, and
 `<out>/_truth/*.csv` listing every injected scenario with the outcome it was constructed to have (the truth of
 the delivery generated last; another peildatum in the same root keeps its files). The same arguments give
-byte-identical files.
+byte-identical files. With `vertraging` the mental-health provider's ZPM prestaties are registered late and some are
+corrected (D-97): a delivery holds only what was registered before its peildatum.
 """
 
 from __future__ import annotations
@@ -20,7 +21,8 @@ from normenkader.generate.msz import generate_msz
 DEFAULT_PEILDATUM = "2025-03-01"
 
 
-def generate(scale: float, seed: int, out: Path, peildatum: str = DEFAULT_PEILDATUM, echo=print) -> dict:
+def generate(scale: float, seed: int, out: Path, peildatum: str = DEFAULT_PEILDATUM, echo=print,
+             vertraging: bool = False) -> dict:
     if scale <= 0:
         raise ValueError("scale must be positive")
     contract = load_contract()
@@ -33,7 +35,7 @@ def generate(scale: float, seed: int, out: Path, peildatum: str = DEFAULT_PEILDA
     echo(f"{HOSPITAL}:")
     counts = {HOSPITAL: generate_msz(g, contract, scale, peildatum, out / HOSPITAL / peildatum)}
     echo(f"{GGZ_PROVIDER}:")
-    counts[GGZ_PROVIDER] = generate_ggz(g, contract, scale, peildatum, out / GGZ_PROVIDER / peildatum)
+    counts[GGZ_PROVIDER] = generate_ggz(g, contract, scale, peildatum, out / GGZ_PROVIDER / peildatum, vertraging)
     g.con.close()
     total = sum(n for inst in counts.values() for n in inst.values())
     seconds = time.perf_counter() - started

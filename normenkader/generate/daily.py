@@ -37,7 +37,8 @@ def daily_peildatums(peildatum: str, days: int) -> list[str]:
     return [(last - timedelta(days=days - k)).isoformat() for k in range(days + 1)]
 
 
-def generate_daily(scale: float, seed: int, out: Path, peildatum: str, days: int, echo=print) -> dict:
+def generate_daily(scale: float, seed: int, out: Path, peildatum: str, days: int, echo=print,
+                   vertraging: bool = False) -> dict:
     """Write a full delivery on peildatum - days and a change delivery on each following day up to peildatum."""
     from normenkader.generate import generate  # the full-snapshot generator
 
@@ -50,7 +51,7 @@ def generate_daily(scale: float, seed: int, out: Path, peildatum: str, days: int
             as tmp:
         snapshots = Path(tmp)
         for p in peildatums:
-            generate(scale, seed, snapshots, p, echo=lambda *_: None)
+            generate(scale, seed, snapshots, p, echo=lambda *_: None, vertraging=vertraging)
         institutions = sorted(d.name for d in snapshots.iterdir() if d.is_dir() and not d.name.startswith("_"))
         for inst in institutions:
             shutil.rmtree(out / inst, ignore_errors=True)

@@ -29,7 +29,8 @@ ZPM_CODES = SEEDS / "reference" / "ref_zpm_prestatiecode.csv"
 SETTINGS = [("S01", 35), ("S02", 25), ("S03", 15), ("S04", 5), ("S05", 8), ("S06", 4), ("S07", 4), ("S08", 4)]
 
 
-def generate_ggz(g: Generator, contract: Contract, scale: float, peildatum: str, folder: Path) -> dict[str, int]:
+def generate_ggz(g: Generator, contract: Contract, scale: float, peildatum: str, folder: Path,
+                 vertraging: bool = False) -> dict[str, int]:
     n_cl = max(100, round(15_000 * scale))
     n_dbc_clients = round(n_cl * 0.4)
     peil = f"date '{peildatum}'"
@@ -146,6 +147,7 @@ def generate_ggz(g: Generator, contract: Contract, scale: float, peildatum: str,
     _zpm(g, peil, n_cl)
     _insert_injected_zpm(g, peil)
     _inject_verwijzingen(g)
+    _registratie(g, peil, vertraging)
 
     e = contract.by_name
     return {
@@ -381,6 +383,67 @@ def _inject_verwijzingen(g: Generator) -> None:
         join zt t using (zorgtraject_id)
         join zp p on p.client_id = t.client_id and p.datum between t.startdatum and t.einddatum
         group by all""", "zorgtraject_id, norm_id")
+
+
+# The registration lag (D-97), drawn per prestatie from its id so that a row has the same registration date in every
+# delivery: (share, first day, last day) after the care date. A quarter of the consults is registered about 40 days
+# late; stay days are booked at the end of their month.
+REGISTRATIEVERTRAGING = [(0.60, 0, 3), (0.15, 4, 14), (0.25, 25, 55)]
+# the share of prestaties billed to the wrong insurer at first, credited and billed again to the right one later
+CORRECTIE_AANDEEL = 0.03
+
+
+def _registratie(g: Generator, peil: str, vertraging: bool) -> None:
+    """The registration date of every ZPM prestatie and stay day; with `vertraging` drawn from the lag above, the
+    corrections (a credit to the wrong insurer and a new bill to the right one, registered together 14-90 days after
+    the first bill), and the delivery keeps only what was registered before its peildatum. Without it every row is
+    registered on its care date. The injected scenarios are registered on their care date either way, so their truth
+    does not depend on the lag."""
+    if not vertraging:
+        g.sql("zp", "select *, datum as registratiedatum from zp")
+        g.sql("vd", "select *, datum as registratiedatum from vd")
+        return
+    cases, lo_u = [], 0.0
+    for share, lo, hi in REGISTRATIEVERTRAGING[:-1]:
+        cases.append(f"when u(zorgprestatie_id, 'rl') < {lo_u + share} then ui(zorgprestatie_id, 'rld', {lo}, {hi})")
+        lo_u += share
+    _, lo, hi = REGISTRATIEVERTRAGING[-1]
+    lag = f"(case {' '.join(cases)} else ui(zorgprestatie_id, 'rld', {lo}, {hi}) end)"
+    g.sql("zp", f"""
+        with verzekeraars as (select list(distinct uzovi order by uzovi) as lijst from zp),
+        geregistreerd as (
+            select z.*,
+                case when z.zorgprestatie_id like 'ZP0%' then (z.datum + {lag}::int)::date else z.datum end
+                    as registratiedatum,
+                z.zorgprestatie_id like 'ZP0%' and u(z.zorgprestatie_id, 'corr') < {CORRECTIE_AANDEEL}
+                    as is_gecorrigeerd,
+                v.lijst[ui(z.zorgprestatie_id, 'corru', 1, len(v.lijst))::int] as andere_uzovi
+            from zp z cross join verzekeraars v
+        ),
+        fout as (
+            -- first billed to another insurer than the client's (when the draw hits the client's own, to the next)
+            select * replace (
+                case when not is_gecorrigeerd then uzovi when andere_uzovi <> uzovi then andere_uzovi
+                    when uzovi = '3311' then '7095' else '3311' end as uzovi)
+            from geregistreerd
+        ),
+        rijen as (
+            select * exclude (is_gecorrigeerd, andere_uzovi) from fout
+            union all
+            select * exclude (is_gecorrigeerd, andere_uzovi) replace (
+                zorgprestatie_id || 'C' as zorgprestatie_id, -bedrag as bedrag,
+                (registratiedatum + ui(zorgprestatie_id, 'corrd', 14, 90)::int)::date as registratiedatum)
+            from fout where is_gecorrigeerd
+            union all
+            select g.* exclude (is_gecorrigeerd, andere_uzovi) replace (
+                g.zorgprestatie_id || 'R' as zorgprestatie_id,
+                (g.registratiedatum + ui(g.zorgprestatie_id, 'corrd', 14, 90)::int)::date as registratiedatum)
+            from geregistreerd g where g.is_gecorrigeerd
+        )
+        select * from rijen where registratiedatum < {peil}""")
+    g.sql("vd", f"""
+        select *, case when verblijfsdag_id like 'VDINJ%' then datum else last_day(datum) end as registratiedatum
+        from vd where verblijfsdag_id like 'VDINJ%' or last_day(datum) < {peil}""")
 
 
 def _zpm(g: Generator, peil: str, n_cl: int) -> None:

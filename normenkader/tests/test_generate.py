@@ -152,3 +152,70 @@ def test_n1541_truth_file_lists_every_injected_dbc(twice):
     assert [r["dbc_id"] for r in fully] == [case1[0]["dbc_id"].replace("0001-1", "0007-4")]
     variants = {r["scenario"] for r in rows if r["scenario"].startswith("n1541_variant")}
     assert len(variants) >= 8
+
+
+def _zpm(folder: Path, extract: str) -> list[dict[str, str]]:
+    with (folder / GGZ_PROVIDER / folder.name / f"{extract}.csv").open(encoding="utf-8") as fh:
+        return list(csv.DictReader(fh, delimiter="|"))
+
+
+@pytest.fixture(scope="module")
+def met_vertraging(tmp_path_factory):
+    """The same seed delivered on 2024-10-01 and on 2025-03-01, with the registration lag (D-97)."""
+    root = tmp_path_factory.mktemp("lag")
+    for peil in ("2024-10-01", "2025-03-01"):
+        generate(0.02, 5, root / peil, peildatum=peil, echo=lambda *x: None, vertraging=True)
+    return {peil: {x: _zpm(root / peil, x) for x in ("zpm_zorgprestatie", "zpm_verblijfsdag")}
+            for peil in ("2024-10-01", "2025-03-01")}
+
+
+def test_without_lag_every_prestatie_is_registered_on_its_care_date(twice):
+    a, _, _ = twice
+    for extract in ("zpm_zorgprestatie", "zpm_verblijfsdag"):
+        rows = list(csv.DictReader((a / GGZ_PROVIDER / "2025-03-01" / f"{extract}.csv").open(), delimiter="|"))
+        assert rows and all(r["registratiedatum"] == r["datum"] for r in rows)
+
+
+def test_an_earlier_delivery_is_what_was_registered_before_its_peildatum(met_vertraging):
+    """D-97: what a later delivery says was registered before 2024-10-01 is exactly what the delivery of that day
+    held, so the back-test's as-of data (a filter on the registration date) is the earlier delivery."""
+    for extract in ("zpm_zorgprestatie", "zpm_verblijfsdag"):
+        early = met_vertraging["2024-10-01"][extract]
+        late = met_vertraging["2025-03-01"][extract]
+        as_of = [r for r in late if r["registratiedatum"] < "2024-10-01"]
+        key = lambda r: tuple(sorted(r.items()))  # noqa: E731
+        assert sorted(map(key, as_of)) == sorted(map(key, early)), extract
+        assert len(late) > len(early)
+        assert all(r["registratiedatum"] < "2024-10-01" for r in early)
+
+
+def test_the_lag_follows_its_distribution(met_vertraging):
+    """A quarter of the generated prestaties is registered 25-55 days late, the rest within 14 days; a stay day is
+    booked on the last day of its month; the injected scenarios are registered on their care date."""
+    from normenkader.generate.ggz import REGISTRATIEVERTRAGING
+
+    rows = met_vertraging["2025-03-01"]["zpm_zorgprestatie"]
+    gegenereerd = [r for r in rows if r["zorgprestatie_id"].startswith("ZP0") and r["zorgprestatie_id"][-1].isdigit()
+                   and r["datum"] < "2024-12-01"]
+    lag = [(date.fromisoformat(r["registratiedatum"]) - date.fromisoformat(r["datum"])).days for r in gegenereerd]
+    laat = sum(1 for d in lag if d >= 25) / len(lag)
+    assert abs(laat - REGISTRATIEVERTRAGING[-1][0]) < 0.03 and len(lag) > 5000
+    assert all(0 <= d <= 55 for d in lag)
+    assert all(r["registratiedatum"] == r["datum"] for r in rows if r["zorgprestatie_id"].startswith("ZPVRW"))
+    for r in met_vertraging["2025-03-01"]["zpm_verblijfsdag"]:
+        dag = date.fromisoformat(r["datum"])
+        volgende = date(dag.year + dag.month // 12, dag.month % 12 + 1, 1)
+        geboekt = dag if r["verblijfsdag_id"].startswith("VDINJ") else date.fromordinal(volgende.toordinal() - 1)
+        assert r["registratiedatum"] == geboekt.isoformat()
+
+
+def test_a_correction_credits_the_wrong_insurer_and_bills_the_right_one(met_vertraging):
+    rows = {r["zorgprestatie_id"]: r for r in met_vertraging["2025-03-01"]["zpm_zorgprestatie"]}
+    credits = [r for i, r in rows.items() if i.endswith("C")]
+    assert len(credits) > 50
+    for c in credits:
+        origineel, nieuw = rows[c["zorgprestatie_id"][:-1]], rows[c["zorgprestatie_id"][:-1] + "R"]
+        assert float(c["bedrag"]) == -float(origineel["bedrag"]) == -float(nieuw["bedrag"])
+        assert c["uzovi"] == origineel["uzovi"] != nieuw["uzovi"]
+        assert c["registratiedatum"] == nieuw["registratiedatum"] > origineel["registratiedatum"]
+        assert c["datum"] == nieuw["datum"] == origineel["datum"]

@@ -60,7 +60,7 @@ profiel as (
             sum({{ c }}) as {{ c }}{% if not loop.last %},{% endif %}
         {% endfor %}
     from componenten
-    where meetpunt in ('ytd', 'vorig_ytd', 'vorig_volledig')
+    where meetpunt in ('ytd', 'vorig_ytd', 'vorig_ytd_toen', 'vorig_volledig')
     group by institution, jaar, soort, prognosedatum, meetpunt
 ),
 
@@ -81,7 +81,12 @@ lopend as (
             cast({{ x | replace('@', 'fv') }} as {{ double }}) as financier_vorig_{{ c }},
             cast({{ x | replace('@', 'fvy') }} as {{ double }}) as financier_vorig_ytd_{{ c }},
             cast({{ x | replace('@', 'iy') }} as {{ double }}) as instelling_ytd_{{ c }},
-            cast({{ x | replace('@', 'vy') }} as {{ double }}) as instelling_vorig_ytd_{{ c }},
+            {%- if c in ['clienten', 'clienten_regulier'] %}
+                -- the distinct clients: last year to the same day as registered then, like this year's (D-97)
+                cast(coalesce(vt.{{ c }}, vy.{{ c }}) as {{ double }}) as instelling_vorig_ytd_{{ c }},
+            {%- else %}
+                cast({{ x | replace('@', 'vy') }} as {{ double }}) as instelling_vorig_ytd_{{ c }},
+            {%- endif %}
             cast({{ x | replace('@', 'vv') }} as {{ double }})
                 as instelling_vorig_volledig_{{ c }},
         {% endfor %}
@@ -95,7 +100,8 @@ lopend as (
         on y.institution = m.institution and y.soort = m.soort and y.prognosedatum = m.prognosedatum
     {% for alias, tabel, meetpunt in [('fv', 'componenten', 'vorig_volledig'), ('fvy', 'componenten', 'vorig_ytd'),
                                       ('lj', 'componenten', 'laatste_jaar'), ('iy', 'profiel', 'ytd'),
-                                      ('vy', 'profiel', 'vorig_ytd'), ('vv', 'profiel', 'vorig_volledig')] %}
+                                      ('vy', 'profiel', 'vorig_ytd'), ('vt', 'profiel', 'vorig_ytd_toen'),
+                                      ('vv', 'profiel', 'vorig_volledig')] %}
         left join {{ tabel }} as {{ alias }}
             on
                 y.institution = {{ alias }}.institution and y.jaar = {{ alias }}.jaar and y.soort = {{ alias }}.soort
