@@ -1,15 +1,29 @@
--- the moments a prognose is made, each with its cut-off (the data up to two weeks before): the delivery's peildatum
--- (actueel), and the first day of every month from February to December of every complete year whose previous year
--- the delivery holds too (backtest, compared with that year's end)
+-- the moments a prognose is made, each with its cut-off (the data up to two weeks before, or the end of the month
+-- before when the stay days of the cut-off's month are not booked yet, D-97): the delivery's peildatum (actueel),
+-- and the first day of every month from February to December of every complete year whose previous year the
+-- delivery holds too (backtest, compared with that year's end)
 with deliveries as (
     select * from {{ ref('stg_delivery__selected') }}
+),
+
+prestaties as (
+    select * from {{ ref('int_bmodel__zpm_prestatie') }}
 ),
 
 zpm_jaren as (
     select distinct
         institution,
         jaar
-    from {{ ref('int_bmodel__zpm_prestatie') }}
+    from prestaties
+),
+
+verblijfsdagen as (
+    select
+        institution,
+        datum,
+        registratiedatum
+    from prestaties
+    where bron = 'zpm_verblijfsdag'
 ),
 
 backtestjaren as (
@@ -52,13 +66,71 @@ momenten as (
     cross join maanden as m
 ),
 
-afgekapt as (
+twee_weken as (
     select
         institution,
         soort,
         prognosedatum,
-        cast({{ dbt.dateadd('day', -14, 'prognosedatum') }} as date) as afkapdatum
+        cast({{ dbt.dateadd('day', -14, 'prognosedatum') }} as date) as afkapdatum_voorlopig
     from momenten
+),
+
+referentiemaanden as (
+    {% for j in range(1, 13) %}
+        select {{ j }} as maanden_eerder
+        {% if not loop.last %}union all{% endif %}
+    {% endfor %}
+),
+
+referenties as (
+    -- the same day 1-12 months earlier, its cut-off and the first day of the cut-off's month
+    select
+        t.institution,
+        t.soort,
+        t.prognosedatum,
+        cast({{ dbt.dateadd('month', '-r.maanden_eerder', 't.prognosedatum') }} as date) as referentiedatum,
+        cast(
+            {{ dbt.dateadd('day', -14, dbt.dateadd('month', '-r.maanden_eerder', 't.prognosedatum')) }} as date
+        ) as referentie_afkapdatum
+    from twee_weken as t
+    cross join referentiemaanden as r
+),
+
+geboekt as (
+    -- how many of the stay days of each earlier cut-off's month up to that cut-off had been booked by that day
+    select
+        r.institution,
+        r.soort,
+        r.prognosedatum,
+        count(*) as verblijfsdagen,
+        sum(case when v.registratiedatum < r.referentiedatum then 1 else 0 end) as geboekt
+    from referenties as r
+    inner join verblijfsdagen as v
+        on
+            r.institution = v.institution
+            and cast({{ dbt.date_trunc('month', 'r.referentie_afkapdatum') }} as date) <= v.datum
+            and r.referentie_afkapdatum >= v.datum
+    group by r.institution, r.soort, r.prognosedatum
+),
+
+afgekapt as (
+    -- an institution that books a month's stay days at its end has not booked the cut-off's month yet at this point
+    -- of the month when the earlier months show it (less than half booked then): the cut-off moves back to the end
+    -- of the month before, so that what is known of the stays and of the rest hangs together (D-97)
+    select
+        t.institution,
+        t.soort,
+        t.prognosedatum,
+        case
+            when g.verblijfsdagen > 0 and 2 * g.geboekt < g.verblijfsdagen
+                then cast(
+                    {{ dbt.dateadd('day', -1, dbt.date_trunc('month', 't.afkapdatum_voorlopig')) }} as date
+                )
+            else t.afkapdatum_voorlopig
+        end as afkapdatum
+    from twee_weken as t
+    left join geboekt as g
+        on t.institution = g.institution and t.soort = g.soort and t.prognosedatum = g.prognosedatum
 ),
 
 jaren as (
