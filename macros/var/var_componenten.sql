@@ -9,6 +9,7 @@
     {#- `extra`: further grouping columns of `prestaties` (e.g. the moment a prognose is made) -#}
     {%- set sleutel = ['institution', 'uzovi', 'jaar', 'meetpunt'] + extra -%}
     {%- set bedrag = var_gewogen('bedrag', gewicht) -%}
+    {%- set klinisch = "prestatie_soort in ('stay_day', 'stay_supplement')" -%}
     with per_client as (
         select
             {{ sleutel | join(', ') }},
@@ -46,7 +47,7 @@
         select
             {{ sleutel | join(', ') }},
             sum({{ bedrag }}) as omzet,
-            sum(case when prestatie_soort in ('stay_day', 'stay_supplement') then {{ bedrag }} else 0 end) as omzet_klinisch,
+            sum(case when {{ klinisch }} then {{ bedrag }} else 0 end) as omzet_klinisch,
             sum(case when prestatie_soort = 'consult_ind' and setting = 'S02' then {{ bedrag }} else 0 end) as omzet_s2,
             sum(case when prestatie_soort = 'consult_ind' and setting = 'S03' then {{ bedrag }} else 0 end) as omzet_s3,
             sum(case when prestatie_soort = 'consult_ind' and setting = 'S04' then {{ bedrag }} else 0 end) as omzet_s4,
@@ -73,7 +74,18 @@
                         then {{ var_gewogen('coalesce(direct_minuten, 0)', gewicht) }}
                     else 0
                 end
-            ) as consult_minuten
+            ) as consult_minuten,
+            -- the clinical part of the blocks mostly made of stays (the split prognose projects it from the stays, D-96)
+            sum(
+                case when is_zorgmachtiging and {{ klinisch }} then {{ bedrag }} else 0 end
+            ) as omzet_zm_klinisch,
+            sum(case when is_wvggz and {{ klinisch }} then {{ bedrag }} else 0 end) as omzet_wvggz_klinisch,
+            sum(
+                case when beveiligingsniveau >= 2 and {{ klinisch }} then {{ bedrag }} else 0 end
+            ) as omzet_beveiligd_klinisch,
+            sum(
+                case when (beveiligingsniveau >= 2 or is_wvggz) and {{ klinisch }} then {{ bedrag }} else 0 end
+            ) as omzet_beveiligd_of_wvggz_klinisch
         from {{ prestaties }}
         group by {{ sleutel | join(', ') }}
     )

@@ -4,6 +4,8 @@
 -- same day last year had within last year (what new admissions add; int_var__prognose_projectie pools them over the
 -- institution and gives each financier its share)
 {%- set double = nk_type_double() %}
+{%- set blokvoorwaarden = {'zm': 'd.is_zorgmachtiging', 'wvggz': 'd.is_wvggz', 'beveiligd': 'd.beveiligingsniveau >= 2',
+                          'beveiligd_of_wvggz': '(d.beveiligingsniveau >= 2 or d.is_wvggz)'} %}
 with momenten as (
     select
         *,
@@ -66,7 +68,13 @@ tarief as (
         l.uzovi,
         l.client_id,
         l.begindatum,
-        avg(cast(d.bedrag as {{ double }})) as dagtarief
+        avg(cast(d.bedrag as {{ double }})) as dagtarief,
+        -- the same for the days under a zorgmachtiging, WvGGZ, secured, secured or WvGGZ (0 on the other days)
+        {% for blok, voorwaarde in blokvoorwaarden.items() %}
+            avg(
+                case when {{ voorwaarde }} then cast(d.bedrag as {{ double }}) else 0 end
+            ) as dagtarief_{{ blok }}{% if not loop.last %},{% endif %}
+        {% endfor %}
     from lopend as l
     inner join verblijfsdagen as d
         on
@@ -83,6 +91,9 @@ per_lopende_opname as (
         r.uzovi,
         r.verwachte_restdagen,
         r.verwachte_restdagen * t.dagtarief as verwachte_restomzet,
+        {% for blok in blokvoorwaarden %}
+            r.verwachte_restdagen * t.dagtarief_{{ blok }} as verwachte_restomzet_{{ blok }},
+        {% endfor %}
         cast(0 as {{ double }}) as nieuwe_opnamedagen_vorig_jaar
     from restdagen as r
     inner join tarief as t
@@ -100,6 +111,9 @@ nieuw_vorig_jaar as (
         o.uzovi,
         cast(0 as {{ double }}) as verwachte_restdagen,
         cast(0 as {{ double }}) as verwachte_restomzet,
+        {% for blok in blokvoorwaarden %}
+            cast(0 as {{ double }}) as verwachte_restomzet_{{ blok }},
+        {% endfor %}
         cast(
             {{ dbt.datediff('o.begindatum', 'least(o.einddatum, m.einde_vorig_jaar)', 'day') }} + 1 as {{ double }} -- noqa: LT05
         ) as nieuwe_opnamedagen_vorig_jaar
@@ -124,6 +138,9 @@ select
     uzovi,
     sum(verwachte_restdagen) as verwachte_restdagen,
     sum(verwachte_restomzet) as verwachte_restomzet,
+    {% for blok in blokvoorwaarden %}
+        sum(verwachte_restomzet_{{ blok }}) as verwachte_restomzet_{{ blok }},
+    {% endfor %}
     sum(nieuwe_opnamedagen_vorig_jaar) as nieuwe_opnamedagen_vorig_jaar
 from samen
 group by institution, soort, prognosedatum, uzovi
