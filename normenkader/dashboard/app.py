@@ -218,7 +218,32 @@ def var_parameters():
                                      "is_geprojecteerd": "Geprojecteerd", "berekende_prognose": "Berekende prognose",
                                      "is_handmatig": "Met de hand", "afspraak": "Afspraak"}),
                  hide_index=True, height=35 * (len(uit) + 1) + 3)
+    registratie(instelling)
     betrouwbaarheid(instelling)
+
+
+BRONNEN = {"zpm_zorgprestatie": "Prestaties", "zpm_verblijfsdag": "Verblijfsdagen"}
+
+
+def registratie(instelling: str) -> None:
+    """How complete the registration of the last months' care is in the delivery (var.rpt_var_registratievoltooiing,
+    D-97): what it holds, the share earlier deliveries held at the same point, what the prognose expects."""
+    r = q("""select bron, begin_zorg, eind_zorg, geregistreerd, voltooiingsfactor, verwacht, nog_te_registreren
+             from var.rpt_var_registratievoltooiing where institution = ? order by bron desc, maanden_terug""",
+          instelling)
+    if r.empty:
+        return
+    st.subheader("Hoe compleet is de registratie?")
+    st.caption("Zorg van de laatste maanden is nog niet helemaal geregistreerd. Per bron en zorgmaand (tot de "
+               "afkapdatum van de prognose): wat deze levering bevat, welk deel eerdere leveringen op hetzelfde punt "
+               "van de maand bevatten (de voltooiingsfactor), en wat de prognose daarom verwacht. Oudere zorg telt "
+               "als compleet.")
+    r["bron"] = r.bron.map(BRONNEN).fillna(r.bron)
+    st.table(tabel(r, {"bron": "Bron", "begin_zorg": "Zorg vanaf", "eind_zorg": "Zorg tot en met",
+                       "geregistreerd": "Geregistreerd", "voltooiingsfactor": "Voltooiingsfactor",
+                       "verwacht": "Verwacht", "nog_te_registreren": "Nog te registreren"},
+                   {"geregistreerd": euro, "verwacht": euro, "nog_te_registreren": euro,
+                    "voltooiingsfactor": procent}))
 
 
 def betrouwbaarheid(instelling: str) -> None:

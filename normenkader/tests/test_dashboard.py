@@ -130,6 +130,17 @@ def test_the_pages_show_the_figures_of_the_marts(warehouse, site, browser):
     assert var_eur > 0
     open_page(browser, site, "VAR", institution=institution, uzovi=uzovi, jaar=jaar)
     assert metric(browser, f"VAR {categorie}") == f"€ {nl(var_eur)}"
+    # the registration of the last months' care on the VAR-parameters page (D-97): the consults of the cut-off's
+    # month as the delivery holds them and as the prognose expects them
+    institution, geregistreerd, verwacht = warehouse.query("""
+        select institution, geregistreerd, verwacht from var.rpt_var_registratievoltooiing
+        where bron = 'zpm_zorgprestatie' and maanden_terug = 0 order by institution limit 1""")[0]
+    uzovi, jaar = warehouse.query(f"""
+        select uzovi, jaar from var.rpt_var_parameters where institution = '{institution}'
+        order by jaar desc, uzovi limit 1""")[0]
+    open_page(browser, site, "VAR-parameters", institution=institution, uzovi=uzovi, jaar=jaar)
+    row = browser.locator('[data-testid="stTable"] tr', has_text="Prestaties").first.inner_text()
+    assert geregistreerd > 0 and f"€ {nl(geregistreerd)}" in row and f"€ {nl(verwacht)}" in row
     # the number of blocked items and what they hold back, per institution
     for institution, posten, impact in warehouse.query("""
             select institution, count(*), sum(financiele_impact) from normen.rpt_facturatieblokkade
