@@ -10,6 +10,7 @@
     {%- set sleutel = ['institution', 'uzovi', 'jaar', 'meetpunt'] + extra -%}
     {%- set bedrag = var_gewogen('bedrag', gewicht) -%}
     {%- set klinisch = "prestatie_soort in ('stay_day', 'stay_supplement')" -%}
+    {%- set blok = var_verblijfsblokken() -%}
     with per_client as (
         select
             {{ sleutel | join(', ') }},
@@ -53,12 +54,12 @@
             sum(case when prestatie_soort = 'consult_ind' and setting = 'S04' then {{ bedrag }} else 0 end) as omzet_s4,
             sum(case when prestatie_soort = 'consult_ind' and setting = 'S06' then {{ bedrag }} else 0 end) as omzet_s6,
             sum(case when prestatie_soort = 'consult_ind' and setting = 'S07' then {{ bedrag }} else 0 end) as omzet_s7,
-            sum(case when is_zorgmachtiging then {{ bedrag }} else 0 end) as omzet_zm,
+            sum(case when {{ blok.zm }} then {{ bedrag }} else 0 end) as omzet_zm,
             sum(case when prestatie_soort = 'ozp' and is_spravato then {{ bedrag }} else 0 end) as omzet_spravato,
-            sum(case when beveiligingsniveau >= 2 then {{ bedrag }} else 0 end) as omzet_beveiligd,
-            sum(case when is_wvggz then {{ bedrag }} else 0 end) as omzet_wvggz,
+            sum(case when {{ blok.beveiligd }} then {{ bedrag }} else 0 end) as omzet_beveiligd,
+            sum(case when {{ blok.wvggz }} then {{ bedrag }} else 0 end) as omzet_wvggz,
             -- P16 subtracts a prestatie that is both secured and WvGGZ once
-            sum(case when beveiligingsniveau >= 2 or is_wvggz then {{ bedrag }} else 0 end) as omzet_beveiligd_of_wvggz,
+            sum(case when {{ blok.beveiligd_of_wvggz }} then {{ bedrag }} else 0 end) as omzet_beveiligd_of_wvggz,
             sum(
                 case when prestatie_soort = 'stay_day' then {{ var_gewogen('1', gewicht) }} else 0 end
             ) as verblijfsdagen,
@@ -75,17 +76,12 @@
                     else 0
                 end
             ) as consult_minuten,
-            -- the clinical part of the blocks mostly made of stays (the split prognose projects it from the stays, D-96)
-            sum(
-                case when is_zorgmachtiging and {{ klinisch }} then {{ bedrag }} else 0 end
-            ) as omzet_zm_klinisch,
-            sum(case when is_wvggz and {{ klinisch }} then {{ bedrag }} else 0 end) as omzet_wvggz_klinisch,
-            sum(
-                case when beveiligingsniveau >= 2 and {{ klinisch }} then {{ bedrag }} else 0 end
-            ) as omzet_beveiligd_klinisch,
-            sum(
-                case when (beveiligingsniveau >= 2 or is_wvggz) and {{ klinisch }} then {{ bedrag }} else 0 end
-            ) as omzet_beveiligd_of_wvggz_klinisch
+            -- the clinical part of the blocks mostly made of stays (the split prognose projects it from the stays, D-98)
+            {% for naam, voorwaarde in blok.items() %}
+                sum(
+                    case when {{ voorwaarde }} and {{ klinisch }} then {{ bedrag }} else 0 end
+                ) as omzet_{{ naam }}_klinisch{% if not loop.last %},{% endif %}
+            {% endfor %}
         from {{ prestaties }}
         group by {{ sleutel | join(', ') }}
     )
@@ -105,4 +101,16 @@
     without one -#}
 {% macro var_gewogen(expressie, gewicht) -%}
     {%- if gewicht -%}cast({{ expressie }} * {{ gewicht }} as decimal(20, 6)){%- else -%}{{ expressie }}{%- endif -%}
+{%- endmacro %}
+
+{#- The blocks mostly made of stays (D-98), each with the condition that puts a prestatie or stay day in it; `alias`
+    qualifies the columns (e.g. 'd.'). var_componenten sums them, their clinical parts too; the split prognose
+    projects those from the running stays (int_var__prognose_opnames) -#}
+{% macro var_verblijfsblokken(alias='') -%}
+    {{ return({
+        'zm': alias ~ 'is_zorgmachtiging',
+        'wvggz': alias ~ 'is_wvggz',
+        'beveiligd': alias ~ 'beveiligingsniveau >= 2',
+        'beveiligd_of_wvggz': '(' ~ alias ~ 'beveiligingsniveau >= 2 or ' ~ alias ~ 'is_wvggz)',
+    }) }}
 {%- endmacro %}

@@ -4,8 +4,7 @@
 -- same day last year had within last year (what new admissions add; int_var__prognose_projectie pools them over the
 -- institution and gives each financier its share)
 {%- set double = nk_type_double() %}
-{%- set blokvoorwaarden = {'zm': 'd.is_zorgmachtiging', 'wvggz': 'd.is_wvggz', 'beveiligd': 'd.beveiligingsniveau >= 2',
-                          'beveiligd_of_wvggz': '(d.beveiligingsniveau >= 2 or d.is_wvggz)'} %}
+{%- set blokvoorwaarden = var_verblijfsblokken('d.') %}
 with momenten as (
     select
         *,

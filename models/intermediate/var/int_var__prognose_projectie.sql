@@ -22,11 +22,11 @@
 {%- set deelblokken = ['omzet_s2', 'omzet_s3', 'omzet_s4', 'omzet_s6', 'omzet_s7', 'omzet_zm', 'omzet_spravato',
                        'omzet_beveiligd', 'omzet_wvggz', 'omzet_beveiligd_of_wvggz', 'consult_omzet'] %}
 {#- the blocks mostly made of stays, with their clinical part: the split projects that part from the stays -#}
-{%- set gemengd = {'omzet_zm': 'omzet_zm_klinisch', 'omzet_wvggz': 'omzet_wvggz_klinisch',
-                   'omzet_beveiligd': 'omzet_beveiligd_klinisch',
-                   'omzet_beveiligd_of_wvggz': 'omzet_beveiligd_of_wvggz_klinisch'} %}
-{%- set restomzet = {'omzet_zm': 'zm', 'omzet_wvggz': 'wvggz', 'omzet_beveiligd': 'beveiligd',
-                     'omzet_beveiligd_of_wvggz': 'beveiligd_of_wvggz'} %}
+{%- set gemengd, klinische_delen = [], [] %}
+{%- for blok in var_verblijfsblokken() %}
+    {%- do gemengd.append('omzet_' ~ blok) %}
+    {%- do klinische_delen.append('omzet_' ~ blok ~ '_klinisch') %}
+{%- endfor %}
 {#- twelve months to the cut-off: this year to date and last year after the same day -#}
 {%- set t12_f = '(ytd_X + coalesce(financier_vorig_X, 0) - coalesce(financier_vorig_ytd_X, 0))' %}
 {%- set t12_i = '(instelling_ytd_X + instelling_vorig_volledig_X - instelling_vorig_ytd_X)' %}
@@ -62,7 +62,7 @@ profiel as (
         soort,
         prognosedatum,
         meetpunt,
-        {% for c in blokken + gemengd.values() | list %}
+        {% for c in blokken + klinische_delen %}
             sum({{ c }}) as {{ c }}{% if not loop.last %},{% endif %}
         {% endfor %}
     from componenten
@@ -81,7 +81,7 @@ lopend as (
         -- each: PostgreSQL keeps every digit, Spark drops scale past 38 digits; D-57)
         cast(m.dagen_verstreken as {{ double }}) as dagen_verstreken,
         cast(m.dagen_in_jaar as {{ double }}) as dagen_in_jaar,
-        {% for c in projectie + gemengd.values() | list %}
+        {% for c in projectie + klinische_delen %}
             {%- set x = bron.get(c, '@.' ~ c) %}
             cast({{ x | replace('@', 'y') }} as {{ double }}) as ytd_{{ c }},
             cast({{ x | replace('@', 'fv') }} as {{ double }}) as financier_vorig_{{ c }},
@@ -100,8 +100,9 @@ lopend as (
         cast(coalesce(lj.clienten_regulier, 0) as {{ double }}) as laatste_jaar_clienten_regulier,
         cast(coalesce(o.verwachte_restdagen, 0) as {{ double }}) as lopend_restdagen,
         cast(coalesce(o.verwachte_restomzet, 0) as {{ double }}) as lopend_restomzet,
-        {% for c, blok in restomzet.items() %}
-            cast(coalesce(o.verwachte_restomzet_{{ blok }}, 0) as {{ double }}) as lopend_restomzet_{{ c }},
+        {% for c in gemengd %}
+            cast(coalesce(o.verwachte_restomzet_{{ c | replace('omzet_', '', 1) }}, 0) as {{ double }})
+                as lopend_restomzet_{{ c }},
         {% endfor %}
         cast(coalesce(oi.nieuwe_opnamedagen_vorig_jaar, 0) as {{ double }}) as instelling_nieuwe_opnamedagen
     from componenten as y
@@ -185,7 +186,7 @@ splitsing as (
         end as gesplitst_omzet_klinisch,
         {% for c in deelblokken %}
             {%- if c in gemengd %}
-                {%- set k = gemengd[c] %}
+                {%- set k = c ~ '_klinisch' %}
                 -- a block mostly of stays: its ambulatory part as the other blocks; its clinical part this year to
                 -- date + its share of the running stays' expected revenue + the financier's new admissions at the
                 -- institution's share of the block in clinical revenue over twelve months
