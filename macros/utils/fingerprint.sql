@@ -23,7 +23,7 @@
     peildatum is here. -#}
 {% macro nk_fingerprint_vars() -%}
     {{ return(['contract_types', 'free_text_mask', 'aansluiting_tolerantie', 'massa_b_max_aandeel',
-               'volumenorm_prognose_min_dagen']) }}
+               'volumenorm_prognose_min_dagen', 'verblijfsduur_staart_min_risico']) }}
 {%- endmacro %}
 
 {% macro nk_fingerprint_relation() -%}

@@ -33,7 +33,7 @@ backtestjaren as (
         j.jaar
     from deliveries as d
     inner join zpm_jaren as j
-        on d.institution = j.institution and j.jaar < extract(year from {{ dbt.dateadd('day', -14, 'd.peildatum') }})
+        on d.institution = j.institution and j.jaar < extract(year from {{ var_afkapdatum('d.peildatum') }})
     where exists (
         select 1 from zpm_jaren as v
         where v.institution = j.institution and v.jaar = j.jaar - 1
@@ -71,29 +71,13 @@ twee_weken as (
         institution,
         soort,
         prognosedatum,
-        cast({{ dbt.dateadd('day', -14, 'prognosedatum') }} as date) as afkapdatum_voorlopig
+        cast({{ var_afkapdatum('prognosedatum') }} as date) as afkapdatum_voorlopig
     from momenten
-),
-
-referentiemaanden as (
-    {% for j in range(1, 13) %}
-        select {{ j }} as maanden_eerder
-        {% if not loop.last %}union all{% endif %}
-    {% endfor %}
 ),
 
 referenties as (
     -- the same day 1-12 months earlier, its cut-off and the first day of the cut-off's month
-    select
-        t.institution,
-        t.soort,
-        t.prognosedatum,
-        cast({{ dbt.dateadd('month', '-r.maanden_eerder', 't.prognosedatum') }} as date) as referentiedatum,
-        cast(
-            {{ dbt.dateadd('day', -14, dbt.dateadd('month', '-r.maanden_eerder', 't.prognosedatum')) }} as date
-        ) as referentie_afkapdatum
-    from twee_weken as t
-    cross join referentiemaanden as r
+    {{ var_referentiemomenten('twee_weken', range(1, 13)) }}
 ),
 
 geboekt as (
@@ -108,7 +92,7 @@ geboekt as (
     inner join verblijfsdagen as v
         on
             r.institution = v.institution
-            and cast({{ dbt.date_trunc('month', 'r.referentie_afkapdatum') }} as date) <= v.datum
+            and r.referentie_afkapmaand <= v.datum
             and r.referentie_afkapdatum >= v.datum
     group by r.institution, r.soort, r.prognosedatum
 ),

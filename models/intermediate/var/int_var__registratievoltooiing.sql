@@ -36,35 +36,10 @@ maanden_terug as (
     {% endfor %}
 ),
 
-referenties as (
-    -- 0: the moment itself; 3-14: the earlier moments whose windows have had three months and more to complete
-    {% for j in [0] + range(3, 15) | list %}
-        select {{ j }} as maanden_eerder
-        {% if not loop.last %}union all{% endif %}
-    {% endfor %}
-),
-
-referentiedagen as (
-    select
-        m.institution,
-        m.soort,
-        m.prognosedatum,
-        m.begin_jaar,
-        r.maanden_eerder,
-        cast({{ dbt.dateadd('month', '-r.maanden_eerder', 'm.prognosedatum') }} as date) as referentiedatum
-    from momenten as m
-    cross join referenties as r
-),
-
 afkapmaanden as (
-    -- each reference moment's cut-off, two weeks before its day as for every moment, and the month it falls in
-    select
-        *,
-        cast({{ dbt.dateadd('day', -14, 'referentiedatum') }} as date) as referentie_afkapdatum,
-        cast(
-            {{ dbt.date_trunc('month', dbt.dateadd('day', -14, 'referentiedatum')) }} as date
-        ) as referentie_afkapmaand
-    from referentiedagen
+    -- 0: the moment itself; 3-14: the earlier moments whose windows have had three months and more to complete;
+    -- each with its cut-off, two weeks before its day as for every moment, and the month it falls in
+    {{ var_referentiemomenten('momenten', [0] + range(3, 15) | list) }}
 ),
 
 vensters as (
@@ -90,28 +65,40 @@ vensters as (
 ),
 
 ontwikkeling as (
-    -- per window of an earlier moment: registered by that moment's day, and by this moment's; only care from the
-    -- year before the moment's on, the years a moment reads (its dirty set marks it when they change)
+    -- per window of an earlier moment: registered by that moment's day, and by this moment's; per window of the
+    -- moment itself: registered by its day. Only care from the year before the moment's on, the years a moment reads
+    -- (its dirty set marks it when they change)
     select
         v.institution,
         v.soort,
         v.prognosedatum,
         g.bron,
         v.maanden_terug,
-        sum(case when g.registratiedatum < v.referentiedatum then g.bedrag else 0 end) as geregistreerd_toen,
+        sum(
+            case when v.maanden_eerder > 0 and g.registratiedatum < v.referentiedatum then g.bedrag else 0 end
+        ) as geregistreerd_toen,
         -- the actueel moment knows all its delivery holds
         sum(
-            case when v.soort = 'actueel' or g.registratiedatum < v.prognosedatum then g.bedrag else 0 end
-        ) as geregistreerd_nu
+            case
+                when v.maanden_eerder > 0 and (v.soort = 'actueel' or g.registratiedatum < v.prognosedatum)
+                    then g.bedrag
+                else 0
+            end
+        ) as geregistreerd_nu,
+        sum(
+            case
+                when v.maanden_eerder = 0 and (v.soort = 'actueel' or g.registratiedatum < v.prognosedatum)
+                    then g.bedrag
+                else 0
+            end
+        ) as geregistreerd
     from vensters as v
     inner join geregistreerd as g
         on
             v.institution = g.institution
             and v.begin_zorg <= g.datum
             and v.eind_zorg >= g.datum
-    where
-        v.maanden_eerder > 0
-        and v.begin_zorg >= cast({{ dbt.dateadd('year', -1, 'v.begin_jaar') }} as date)
+    where v.begin_zorg >= cast({{ dbt.dateadd('year', -1, 'v.begin_jaar') }} as date)
     group by v.institution, v.soort, v.prognosedatum, g.bron, v.maanden_terug
 )
 
@@ -125,6 +112,7 @@ select
     v.eind_zorg,
     coalesce(o.geregistreerd_toen, 0) as geregistreerd_toen,
     coalesce(o.geregistreerd_nu, 0) as geregistreerd_nu,
+    coalesce(o.geregistreerd, 0) as geregistreerd,
     -- 1 without a history or with nothing registered at that age then; at least 0.2 (a window counts at most
     -- five times what is registered of it)
     case

@@ -1,7 +1,9 @@
 -- the length of a stay as each prognose moment knows it (D-96): the Kaplan-Meier estimate from the stays begun in
 -- the three years before the moment's cut-off, a stay still running then counting as censored at its length so far.
 -- Per moment and day number d: the stays still in at day d (at risk), those that ended on day d, and the log of the
--- probability that a stay lasts at least d days; a later day whose risk set is empty keeps the last estimate.
+-- probability that a stay lasts at least d days. From the first day with fewer stays at risk than
+-- var('verblijfsduur_staart_min_risico') on, the chance to end is one pooled rate, the ends per stay-day at risk over
+-- those days (an exponential tail, D-99).
 {%- set double = nk_type_double() %}
 with momenten as (
     select * from {{ ref('int_var__prognosemomenten') }}
@@ -109,14 +111,47 @@ risico as (
     from reeks
 ),
 
+staart as (
+    -- a few long stays decide the day-by-day estimate here, and none ending gives a chance of 0 to the year's end
+    select
+        institution,
+        soort,
+        prognosedatum,
+        min(duur) as staart_vanaf
+    from risico
+    where aantal_risico < {{ var('verblijfsduur_staart_min_risico') }}
+    group by institution, soort, prognosedatum
+),
+
+staartkans as (
+    select
+        r.institution,
+        r.soort,
+        r.prognosedatum,
+        s.staart_vanaf,
+        case
+            when sum(r.aantal_risico) > 0 then cast(sum(r.aantal_afgelopen) as {{ double }}) / sum(r.aantal_risico)
+            else 0
+        end as kans_einde_staart
+    from risico as r
+    inner join staart as s
+        on
+            r.institution = s.institution and r.soort = s.soort and r.prognosedatum = s.prognosedatum
+            and r.duur >= s.staart_vanaf
+    group by r.institution, r.soort, r.prognosedatum, s.staart_vanaf
+),
+
 kans as (
     select
-        *,
+        r.*,
         case
-            when aantal_risico > 0 then cast(aantal_afgelopen as {{ double }}) / aantal_risico
+            when r.duur >= t.staart_vanaf then t.kans_einde_staart
+            when r.aantal_risico > 0 then cast(r.aantal_afgelopen as {{ double }}) / r.aantal_risico
             else 0
         end as kans_einde
-    from risico
+    from risico as r
+    left join staartkans as t
+        on r.institution = t.institution and r.soort = t.soort and r.prognosedatum = t.prognosedatum
 )
 
 select

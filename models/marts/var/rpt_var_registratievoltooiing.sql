@@ -7,38 +7,16 @@ with voltooiing as (
     where soort = 'actueel'
 ),
 
-prestaties as (
-    select * from {{ ref('int_bmodel__zpm_prestatie') }}
-),
-
 deliveries as (
     select * from {{ ref('stg_delivery__selected') }}
 ),
 
-geregistreerd as (
-    select
-        v.institution,
-        v.bron,
-        v.maanden_terug,
-        sum(p.bedrag) as geregistreerd
-    from voltooiing as v
-    inner join prestaties as p
-        on
-            v.institution = p.institution
-            and v.bron = p.bron
-            and v.begin_zorg <= p.datum
-            and v.eind_zorg >= p.datum
-    group by v.institution, v.bron, v.maanden_terug
-),
-
 met_verwacht as (
     select
-        v.*,
-        cast(coalesce(g.geregistreerd, 0) as {{ double }}) as geregistreerd,
-        cast(coalesce(g.geregistreerd, 0) as {{ double }}) / v.voltooiingsfactor as verwacht
-    from voltooiing as v
-    left join geregistreerd as g
-        on v.institution = g.institution and v.bron = g.bron and v.maanden_terug = g.maanden_terug
+        *,
+        cast(geregistreerd as {{ double }}) as geregistreerd_dubbel,
+        cast(geregistreerd as {{ double }}) / voltooiingsfactor as verwacht
+    from voltooiing
 ),
 
 final as (
@@ -51,7 +29,7 @@ final as (
         cast(v.geregistreerd as decimal(20, 2)) as geregistreerd,
         cast(v.voltooiingsfactor as decimal(18, 6)) as voltooiingsfactor,
         cast(v.verwacht as decimal(20, 2)) as verwacht,
-        cast(v.verwacht - v.geregistreerd as decimal(20, 2)) as nog_te_registreren,
+        cast(v.verwacht - v.geregistreerd_dubbel as decimal(20, 2)) as nog_te_registreren,
         d.peildatum,
         {{ dbt.current_timestamp() }} as built_at
     from met_verwacht as v
