@@ -50,8 +50,7 @@ spark-venv: $(SPARK_STAMP)
 # normenkader, a user's edit of a seed) is built in full by itself (D-76); the history models keep their rows (D-44)
 build: venv
 	$(BIN)/normenkader generate --scale $(SCALE) --seed $(SEED) --out $(DELIVERIES)
-	$(BIN)/normenkader validate --delivery $(DELIVERIES) --report-dir $(VALIDATION_DIR)
-	$(BIN)/normenkader load --root $(DELIVERIES) --db $(NORMENKADER_DB)
+	$(BIN)/normenkader load --root $(DELIVERIES) --db $(NORMENKADER_DB) --validate $(VALIDATION_DIR)
 	NORMENKADER_DB=$(NORMENKADER_DB) $(BIN)/normenkader dbt build
 	$(BIN)/normenkader privacy-scan --db $(NORMENKADER_DB)
 	$(BIN)/normenkader publish --db $(NORMENKADER_DB) --out $(PUBLISHED)
@@ -119,8 +118,7 @@ lint: venv
 test-warehouse: venv
 	rm -rf $(CI_DIR)
 	$(BIN)/normenkader generate --scale 0.01 --seed $(SEED) --out $(CI_DIR)/deliveries
-	$(BIN)/normenkader validate --delivery $(CI_DIR)/deliveries --report-dir $(CI_DIR)/validation
-	$(BIN)/normenkader load --root $(CI_DIR)/deliveries --db $(CI_DIR)/normenkader.duckdb
+	$(BIN)/normenkader load --root $(CI_DIR)/deliveries --db $(CI_DIR)/normenkader.duckdb --validate $(CI_DIR)/validation
 	NORMENKADER_DB=$(CI_DIR)/normenkader.duckdb $(BIN)/dbt build
 	$(BIN)/normenkader privacy-scan --db $(CI_DIR)/normenkader.duckdb
 	NORMENKADER_DB=$(CI_DIR)/normenkader.duckdb $(BIN)/dbt docs generate --quiet

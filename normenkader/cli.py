@@ -30,6 +30,10 @@ def main(argv: list[str] | None = None) -> int:
     ld.add_argument("--root", type=Path, default=Path("data/deliveries"),
                     help="a root of <institution>/<peildatum> folders, or one such folder")
     ld.add_argument("--db", type=Path, default=Path(DEFAULT_DB))
+    ld.add_argument("--validate", type=Path, metavar="REPORT_DIR",
+                    help="validate each delivery against its contract with Great Expectations in the same pass, before "
+                         "it is committed, and write the report there; a delivery that breaks its contract is not "
+                         "loaded (exit 1)")
     va = sub.add_parser("validate", help="validate deliveries against the contract with Great Expectations; "
                         "exit 1 on a contract break")
     va.add_argument("--delivery", type=Path, default=Path("data/deliveries"),
@@ -38,6 +42,9 @@ def main(argv: list[str] | None = None) -> int:
     va.add_argument("--max-volume-change", type=float, default=0.25,
                     help="warn when an extract's row count changes more than this share from the previous delivery")
     va.add_argument("--chunk-rows", type=int, default=200_000, help="rows per validated DataFrame")
+    va.add_argument("--every-row", action="store_true",
+                    help="give GX every row, not only those where DuckDB found a check failing (slower; the same "
+                         "report, D-100)")
     ps = sub.add_parser("privacy-scan", help="scan every table outside the source layer for BSNs, names and "
                         "street addresses; exit 1 on a finding")
     ps.add_argument("--db", type=Path, default=Path(DEFAULT_DB))
@@ -112,18 +119,25 @@ def main(argv: list[str] | None = None) -> int:
     if args.cmd == "load":
         from normenkader.load import DeliveryError, load
 
+        validation = None
+        if args.validate:
+            from normenkader.validate import Validation
+
+            validation = Validation(args.validate)
         try:
-            load(args.root, args.db)
+            load(args.root, args.db, validation=validation)
         except DeliveryError as exc:
             print(f"error: {exc}", file=sys.stderr)
-            return 2
+            # a contract break is the validation's exit 1; what the loader refuses, 2
+            return 1 if validation is not None and not validation.success else 2
         return 0
     if args.cmd == "validate":
         from normenkader.load import DeliveryError
         from normenkader.validate import validate
 
         try:
-            report = validate(args.delivery, args.report_dir, args.max_volume_change, args.chunk_rows)
+            report = validate(args.delivery, args.report_dir, args.max_volume_change, args.chunk_rows,
+                              every_row=args.every_row)
         except DeliveryError as exc:
             print(f"error: {exc}", file=sys.stderr)
             return 2

@@ -415,10 +415,18 @@ def _store_file(con: duckdb.DuckDBPyConnection, fc: FileCheck, i: int) -> None:
     )
 
 
-def load(root: Path, db_path: Path, contract: Contract | None = None, echo=print) -> list[dict]:
-    """Check and load one delivery folder, or every delivery under a root, into db_path; one summary per file."""
+def load(root: Path, db_path: Path, contract: Contract | None = None, echo=print, validation=None) -> list[dict]:
+    """Check and load one delivery folder, or every delivery under a root, into db_path; one summary per file. With a
+    `validation`, each delivery is validated in the load's own pass and loaded only when it meets its contract; the
+    report is written when the load is done (also when it refused a delivery)."""
     contract = contract or load_contract()
-    checks = check_deliveries(delivery_folders(root), contract)
+    try:
+        checks = check_deliveries(delivery_folders(root), contract)
+    except DeliveryError as exc:
+        if validation is not None:  # the report says what the loader refused, as `validate` does
+            validation.refused(None, exc)
+            validation.finish(echo)
+        raise
     db_path.parent.mkdir(parents=True, exist_ok=True)
     try:
         con = duckdb.connect(str(db_path))
@@ -434,14 +442,20 @@ def load(root: Path, db_path: Path, contract: Contract | None = None, echo=print
         problems = check_chain(sorted({fc.delivery for fc in checks}, key=lambda d: d.path), loaded)
         if problems:
             raise DeliveryError("delivery not loaded:\n  " + "\n  ".join(problems))
-        return load_files(con, contract, checks, echo)
+        try:
+            return load_files(con, contract, checks, echo, validation)
+        finally:
+            if validation is not None:
+                validation.finish(echo)
 
 
-def load_files(con: duckdb.DuckDBPyConnection, contract: Contract, checks: list[FileCheck], echo=print) -> list[dict]:
-    """Load checked files into the raw layer of an open connection (a warehouse, or the validator's memory), one
-    delivery at a time and each in one transaction: a delivery is loaded whole or not at all. A refused delivery
-    stops the later deliveries of its institution (they build on it), not the other institutions'; the problems are
-    raised together at the end."""
+def load_files(con: duckdb.DuckDBPyConnection, contract: Contract, checks: list[FileCheck], echo=print,
+               validation=None) -> list[dict]:
+    """Load checked files into the raw layer of an open connection (a warehouse, or the validator's scratch database),
+    one delivery at a time and each in one transaction: a delivery is loaded whole or not at all. With a
+    `validation` (normenkader.validate.Validation), each delivery is validated against its contract inside its
+    transaction, and one that breaks it is rolled back. A refused delivery stops the later deliveries of its
+    institution (they build on it), not the other institutions'; the problems are raised together at the end."""
     _ensure_tables(con, contract)
     summary: list[dict] = []
     problems: list[str] = []
@@ -458,6 +472,9 @@ def load_files(con: duckdb.DuckDBPyConnection, contract: Contract, checks: list[
             try:
                 for i, fc in enumerate(files):
                     _store_file(con, fc, i)
+                if validation is not None and not validation.delivery(con, files):
+                    raise DeliveryError(f"{delivery.path}: breaks its contract (the validation report names every "
+                                        f"failed expectation: {validation.report_dir / 'report.txt'})")
                 con.execute("commit")
             except Exception:
                 con.execute("rollback")

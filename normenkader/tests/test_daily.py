@@ -863,6 +863,30 @@ def test_every_generated_change_delivery_passes_the_validation(daily, tmp_path):
     assert len(mutatie_checks) == 2 * 17  # N/W/V and required, for every extract of both institutions
 
 
+def test_gx_on_the_suspect_rows_of_a_change_delivery_gives_the_report_of_every_row(daily, tmp_path):
+    """D-100 on a change delivery, whose deletions are checked on their key alone: a deletion with an unreadable
+    date is no break, a new or changed row with one is, and so is an unknown mutatie code; both ways give the same
+    report."""
+    from normenkader.tests.test_corrupted_delivery import _edit_line, _field
+    from normenkader.tests.test_validate import outcomes_of_both_ways
+
+    day = daily_peildatums(PEILDATUM, DAYS)[-1]
+    delivery = tmp_path / "d" / "ziekenhuis_demo" / day
+    shutil.copytree(daily / "ziekenhuis_demo" / day, delivery)
+    path = delivery / "zorgactiviteit.csv"
+    codes = [r["mutatie"] for r in _rows(path)]
+    deletion = codes.index("V") + 2
+    change = next(i for i, c in enumerate(codes, start=2) if c != "V")
+    other = next(i for i, c in enumerate(codes, start=2) if i not in (deletion, change))
+    for line in (deletion, change):
+        _edit_line(path, line, _field(path, line, "datum"), '"gisteren"')
+    _edit_line(path, other, "|" + _field(path, other, "mutatie"), '|"X"')
+    suspects, every = outcomes_of_both_ways(tmp_path / "d", tmp_path)
+    assert suspects == every
+    failed = {o[2:4]: (o[7], o[9]) for o in every if not o[6]}
+    assert failed == {("datum", "readable as date"): (1, [f'line {change}: "gisteren"']),
+                      ("mutatie", "mutatie is N, W or V"): (1, [f'line {other}: "X"'])}
+
 def test_impossible_change_codes_are_quarantined_and_leave_the_state(warehouse, tmp_path):
     """Issue 26 item 5 (D-71): a W for a key never delivered inserted it (a new line of 5,000), an N for an existing
     key overwrote it, a V for an unknown key left a tombstone. Two nights of codes, possible and impossible; the

@@ -116,3 +116,63 @@ def test_a_missing_file_fails_with_the_loaders_message(deliveries, tmp_path):
     proc = _run_cli(delivery, tmp_path / "r")
     assert proc.returncode == 1
     assert f"FAIL {HOSPITAL}/{PEIL} afspraak: {delivery / 'afspraak.csv'}: missing file" in proc.stdout
+
+
+def outcomes_of_both_ways(root, report_dir) -> tuple[list, list]:
+    """The outcomes of validating `root` with GX on the rows DuckDB found suspect (the default) and on every row,
+    as comparable tuples."""
+    def key(report):
+        return [(o.delivery, o.extract, o.column, o.check, o.expectation, o.severity, o.success, o.unexpected,
+                 str(o.observed), o.examples) for o in report.outcomes]
+    suspects = validate(root, report_dir / "suspects", echo=lambda *a: None)
+    every = validate(root, report_dir / "every", echo=lambda *a: None, every_row=True, chunk_rows=2048)
+    return key(suspects), key(every)
+
+
+def test_gx_on_the_suspect_rows_gives_the_report_of_every_row(deliveries, tmp_path):
+    """D-100: DuckDB computes every check of the suite in one pass and GX validates only the rows where one fails.
+    For that to give the same report, each check's DuckDB form must hold exactly where GX expects the row: a break
+    of every kind (a code, a pattern on a plain column and on the BSN, a required value, a range, a type, a key, a
+    reference, a row rule, the row count) gives the same failures, counts and example lines both ways."""
+    root, *_ = deliveries
+    bad = tmp_path / "d" / HOSPITAL / PEIL
+    shutil.copytree(root / "bad" / HOSPITAL / PEIL, bad)
+    _edit_line(bad / "subtraject.csv", 6, _field(bad / "subtraject.csv", 6, "specialisme"), '"30X3"')
+    _edit_line(bad / "subtraject.csv", 7, _field(bad / "subtraject.csv", 7, "specialisme"), '"03030"')
+    _edit_line(bad / "zorgactiviteit.csv", 8, _field(bad / "zorgactiviteit.csv", 8, "zorgactiviteit_code"), '""')
+    _edit_line(bad / "zorgactiviteit.csv", 9, _field(bad / "zorgactiviteit.csv", 9, "zorgactiviteit_code"), '"12a456"')
+    for line in (5, 6):  # two empty keys: the second is a duplicate of the first
+        _edit_line(bad / "afspraak.csv", line, _field(bad / "afspraak.csv", line, "afspraak_id"), '""')
+    suspects, every = outcomes_of_both_ways(bad, tmp_path)
+    assert suspects == every
+    failed = {(o[1], o[2], o[3]) for o in every if not o[6]}
+    assert {("subtraject", "specialisme", "matches ^[0-9]{4}$"),
+            ("zorgactiviteit", "zorgactiviteit_code", "value required"),
+            ("zorgactiviteit", "zorgactiviteit_code", "matches ^[0-9]{6}$"),
+            ("factuurregel", "bedrag", "readable as decimal"),
+            ("patient", "bsn", "matches ^[0-9]{9}$")} <= failed
+    regex = next(o for o in every if o[1:4] == ("subtraject", "specialisme", "matches ^[0-9]{4}$"))
+    assert regex[7] == 2 and regex[9] == ['line 6: "30X3"', 'line 7: "03030"']
+    key = next(o for o in every if o[1] == "afspraak" and o[3].startswith("key (afspraak_id)"))
+    assert key[7] == 1 and key[9] == ["line 6: null"]
+
+
+def test_load_validates_in_its_own_pass_and_keeps_a_delivery_that_breaks_its_contract_out(deliveries, tmp_path):
+    """D-100: `load --validate` validates each delivery inside its transaction, before it commits: the broken
+    hospital delivery is rolled back (exit 1) with the same report as `validate` gives, and the GGZ delivery beside
+    it is loaded."""
+    import duckdb
+
+    root, *_ = deliveries
+    alone = validate(root / "bad", tmp_path / "alone", echo=lambda *a: None)
+    db = tmp_path / "wh.duckdb"
+    proc = subprocess.run([sys.executable, "-m", "normenkader.cli", "load", "--root", str(root / "bad"), "--db",
+                           str(db), "--validate", str(tmp_path / "r")], capture_output=True, text=True, check=False)
+    assert proc.returncode == 1, proc.stderr
+    assert f"{root / 'bad' / HOSPITAL / PEIL}: breaks its contract" in proc.stderr
+    with duckdb.connect(str(db), read_only=True) as con:
+        assert con.execute("select distinct institution from raw.load_audit").fetchall() == [("ggz_demo",)]
+        assert con.execute("select count(*) from raw.zorgactiviteit").fetchone()[0] == 0
+    failed = [line for line in proc.stdout.splitlines() if line.startswith(("FAIL", "WARN"))]
+    assert sorted(failed) == sorted(o.line() for o in alone.outcomes if not o.success)
+    assert (tmp_path / "r" / DATA_DOCS).exists()
