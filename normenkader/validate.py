@@ -73,6 +73,11 @@ class Outcome:
     observed: object = None
     examples: list[str] = field(default_factory=list)
 
+    @property
+    def is_break(self) -> bool:
+        """A failed error-level expectation: the delivery breaks its contract."""
+        return not self.success and self.severity == FOUT
+
     def line(self) -> str:
         status = "ok  " if self.success else ("FAIL" if self.severity == FOUT else "WARN")
         where = f"{self.extract}.{self.column}" if self.column else self.extract
@@ -92,7 +97,7 @@ class Report:
 
     @property
     def errors(self) -> list[Outcome]:
-        return [o for o in self.outcomes if not o.success and o.severity == FOUT]
+        return [o for o in self.outcomes if o.is_break]
 
     @property
     def warnings(self) -> list[Outcome]:
@@ -285,7 +290,7 @@ class Validation:
 
     @property
     def success(self) -> bool:
-        return not any(not o.success and o.severity == FOUT for o in self.outcomes)
+        return not any(o.is_break for o in self.outcomes)
 
     def refused(self, d: Delivery | None, exc: DeliveryError) -> None:
         """What the loader refuses of a delivery (or of the deliveries it was given), reported as it would say it."""
@@ -311,7 +316,7 @@ class Validation:
                                       self.max_volume_change, self.chunk_rows, self.gx, self.gxe, self.every_row)
             self.outcomes += found
             failed = sum(1 for o in found if not o.success)
-            ok = ok and not any(not o.success and o.severity == FOUT for o in found)
+            ok = ok and not any(o.is_break for o in found)
             self.progress(f"  validated {d.delivery_id} {fc.extract.name}: {fc.data_lines:,} rows, {len(found)} "
                           f"expectations, {failed} not met ({time.monotonic() - started:.1f} s)")
         return ok

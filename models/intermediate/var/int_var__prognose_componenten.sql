@@ -7,7 +7,7 @@
 {%- set kolommen = 'p.institution, p.uzovi, p.client_id, p.bedrag, p.prestatie_soort, p.setting, p.is_zorgmachtiging,
     p.beveiligingsniveau, p.is_wvggz, p.is_spravato, p.direct_minuten, p.bron, p.datum, m.soort, m.prognosedatum' %}
 {#- a back-test moment knows what was registered before its day; the actueel moment, its delivery -#}
-{%- set geregistreerd = "(m.soort = 'actueel' or p.registratiedatum < m.prognosedatum)" %}
+{%- set geregistreerd = var_bekend_op('m', 'p') %}
 with momenten as (
     select * from {{ ref('int_var__prognosemomenten') }}
 ),

@@ -77,20 +77,11 @@ ontwikkeling as (
         sum(
             case when v.maanden_eerder > 0 and g.registratiedatum < v.referentiedatum then g.bedrag else 0 end
         ) as geregistreerd_toen,
-        -- the actueel moment knows all its delivery holds
         sum(
-            case
-                when v.maanden_eerder > 0 and (v.soort = 'actueel' or g.registratiedatum < v.prognosedatum)
-                    then g.bedrag
-                else 0
-            end
+            case when v.maanden_eerder > 0 and {{ var_bekend_op('v', 'g') }} then g.bedrag else 0 end
         ) as geregistreerd_nu,
         sum(
-            case
-                when v.maanden_eerder = 0 and (v.soort = 'actueel' or g.registratiedatum < v.prognosedatum)
-                    then g.bedrag
-                else 0
-            end
+            case when v.maanden_eerder = 0 and {{ var_bekend_op('v', 'g') }} then g.bedrag else 0 end
         ) as geregistreerd
     from vensters as v
     inner join geregistreerd as g

@@ -5,6 +5,13 @@
     {{ dbt.dateadd('day', -14, datum) }}
 {%- endmacro %}
 
+{#- Whether a moment (alias `moment`: soort, prognosedatum) knows a row (alias `rij`: registratiedatum): a back-test
+    moment what was registered before its day, as a delivery on that day held it; the actueel moment all its delivery
+    holds (D-97). -#}
+{% macro var_bekend_op(moment, rij) -%}
+    ({{ moment }}.soort = 'actueel' or {{ rij }}.registratiedatum < {{ moment }}.prognosedatum)
+{%- endmacro %}
+
 {#- The same point `maanden` months before each moment of `momenten` (a relation with institution, soort and
     prognosedatum): every column of the moment, and per number of months earlier (maanden_eerder) that earlier day
     (referentiedatum), its first cut-off (referentie_afkapdatum) and the first day of the cut-off's month
